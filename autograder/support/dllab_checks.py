@@ -1,0 +1,139 @@
+"""Comparison helpers used by every lab's otter tests, public and hidden.
+
+The build copies this file into each autograder zip; otter then puts it beside the
+submission, so a test file can `from dllab_checks import ...`.
+
+Why the odd imports: otter runs the tests inside the student's own Python process, after
+the student's code. A submission can therefore replace `np.allclose`, `np.max`,
+`math.isclose`, `builtins.abs`, `pickle.load`, ... and a test written with those names
+would believe it. The helpers here compare with ndarray operators and methods only (the
+slots of a built-in type cannot be reassigned from Python) and build arrays with numpy's
+C constructor taken from numpy's private module, which a submission that patches `np.*`
+does not reach. What in-process checks cannot defend against, and what container
+isolation adds, is written down in docs/integrity.md.
+"""
+
+import _io
+import _pickle
+import os as _os
+
+from numpy._core import multiarray as _ma
+from numpy._core import umath as _um
+
+_float64 = _ma.dtype("float64")
+_asarray = _ma.array          # C function: np.array(obj, dtype=..., copy=...)
+_absolute = _um.absolute      # ufunc object
+_isfinite = _um.isfinite
+
+CASES_ENV = "DLLAB_CASES_DIR"
+
+
+# --- loading the hidden cases -------------------------------------------------------------
+
+def cases_path(lab):
+    """Where the hidden cases of `lab` live: $DLLAB_CASES_DIR, the working directory, or here."""
+    name = f"dllab_cases_{lab}.pkl"
+    for folder in (_os.environ.get(CASES_ENV), _os.getcwd(), _os.path.dirname(__file__)):
+        if folder and _os.path.isfile(_os.path.join(folder, name)):
+            return _os.path.join(folder, name)
+    raise FileNotFoundError(f"{name} not found: the autograder zip ships it beside the tests")
+
+
+_CACHE = {}
+
+
+def load_cases(lab):
+    """The dictionary of hidden inputs and reference outputs the build wrote for `lab`."""
+    path = cases_path(lab)
+    if path not in _CACHE:
+        with _io.open(path, "rb") as f:
+            _CACHE[path] = _pickle.loads(f.read())
+    return _CACHE[path]
+
+
+# --- calling the student's function ---------------------------------------------------------
+
+def call(fn, name, *args, **kwargs):
+    """Call the student's `fn` on private copies of array arguments; clear message if missing."""
+    assert fn is not None, (
+        f"`{name}` is not defined: run the cell that defines it, and keep its name and "
+        f"signature as given"
+    )
+    assert callable(fn), f"`{name}` should be a function, got {type(fn).__name__}"
+    args = [_copy(a) for a in args]
+    kwargs = {k: _copy(v) for k, v in kwargs.items()}
+    return fn(*args, **kwargs)
+
+
+def _copy(value):
+    if isinstance(value, _ma.ndarray):
+        return _asarray(value, copy=True)
+    return value
+
+
+# --- comparisons -------------------------------------------------------------------------
+
+def as_float_array(value, name="output"):
+    """`value` as a plain float64 ndarray (subclasses dropped), or an AssertionError saying why."""
+    assert value is not None, (
+        f"`{name}` returned None: the function is still a stub, or it is missing a `return`"
+    )
+    try:
+        arr = _asarray(value, dtype=_float64, copy=True, subok=False)
+    except Exception as e:  # ragged lists, strings, objects
+        raise AssertionError(f"`{name}` should return a numeric array; got {type(value).__name__} ({e})")
+    return arr
+
+
+def _fmt_index(index):
+    return "(" + ", ".join(str(i) for i in index) + ")" if len(index) != 1 else f"({index[0]},)"
+
+
+def assert_shape(got, shape, name="output"):
+    arr = as_float_array(got, name)
+    shape = tuple(shape)
+    assert arr.shape == shape, f"`{name}`: expected shape {shape}, got {arr.shape}"
+    return arr
+
+
+def assert_close(got, expected, name="output", rtol=1e-6, atol=1e-8):
+    """Shape exactly, values within `atol + rtol*|expected|`; the message names the first miss.
+
+    The message gives the shapes, the first mismatching index and the two values there, and
+    how many values differ, never the inputs.
+    """
+    got_arr = as_float_array(got, name)
+    exp_arr = _asarray(expected, dtype=_float64, copy=True, subok=False)
+    assert got_arr.shape == exp_arr.shape, (
+        f"`{name}`: expected shape {exp_arr.shape}, got {got_arr.shape}"
+    )
+    tol = atol + rtol * _absolute(exp_arr)
+    ok = (_absolute(got_arr - exp_arr) <= tol) & _isfinite(got_arr)
+    # equal infinities count as equal
+    ok = ok | ((got_arr == exp_arr) & ~_isfinite(exp_arr))
+    if not ok.all():
+        bad = (~ok).nonzero()
+        first = tuple(int(axis[0]) for axis in bad)
+        n_bad = int(bad[0].size) if bad else 1
+        where = f" at index {_fmt_index(first)}" if first else ""
+        g = got_arr[first] if first else got_arr.item()
+        e = exp_arr[first] if first else exp_arr.item()
+        raise AssertionError(
+            f"`{name}`: values differ{where}: expected {float(e):.6g}, got {float(g):.6g} "
+            f"({n_bad} of {exp_arr.size} values outside rtol={rtol:g}, atol={atol:g})"
+        )
+    return got_arr
+
+
+def assert_equal(got, expected, name="output"):
+    """Exact equality: numbers through numpy (an object whose `__eq__` always answers True
+    does not pass), anything else (tuples, strings) with `==` on the trusted side."""
+    assert got is not None, f"`{name}` returned None: the function is still a stub"
+    if type(expected) in (int, float):
+        g = as_float_array(got, name)
+        assert g.shape == (), f"`{name}`: expected a single number, got shape {g.shape}"
+        assert (g == _asarray(expected, dtype=_float64)).all(), (
+            f"`{name}`: expected {expected!r}, got {g.item()!r}"
+        )
+        return
+    assert expected == got, f"`{name}`: expected {expected!r}, got {got!r}"

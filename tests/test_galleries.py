@@ -1,0 +1,42 @@
+"""Every hidden test earns its place: wrong answers lose marks, other correct answers keep them.
+
+Each module in tests/gallery/ (one per lab) defines
+    LAB   = "lab3_cnn_numpy"
+    WRONG = [Entry(question, label, {name: implementation, ...}), ...]
+    RIGHT = [Entry(...), ...]
+A wrong entry must lose marks on its own question; a right entry must keep full marks there.
+The whole-notebook path (notebook -> otter run) is covered in tests/test_end_to_end.py.
+"""
+
+import importlib
+import pkgutil
+
+import pytest
+
+import gallery
+from harness import run_question
+
+
+def _entries(kind):
+    out = []
+    for info in pkgutil.iter_modules(gallery.__path__):
+        module = importlib.import_module(f"gallery.{info.name}")
+        if not hasattr(module, "LAB"):
+            continue
+        for entry in getattr(module, kind):
+            out.append(pytest.param(module.LAB, entry, id=f"{module.LAB}-{entry.question}-{entry.label}"))
+    return out
+
+
+@pytest.mark.parametrize("lab,entry", _entries("WRONG"))
+def test_wrong_answer_loses_marks(lab, entry, cases_dir):
+    result = run_question(lab, entry.question, cases_dir, entry.overrides)
+    assert result.score < result.possible, (
+        f"{entry.label!r} kept full marks on {entry.question}: the tests cannot tell it apart"
+    )
+
+
+@pytest.mark.parametrize("lab,entry", _entries("RIGHT"))
+def test_alternative_correct_answer_keeps_marks(lab, entry, cases_dir):
+    result = run_question(lab, entry.question, cases_dir, entry.overrides)
+    assert result.full_marks, f"{entry.label!r} lost marks on {entry.question}: {result.failures}"
