@@ -48,6 +48,17 @@ class Lab:
     def test_files(self) -> list[Path]:
         return sorted(self.tests_dir.glob("q*.py"), key=lambda p: _question_key(p.stem))
 
+    def stub_names(self) -> list[str]:
+        """The reference functions the template's `# STUB:` cells name, in order."""
+        import nbformat
+
+        names = []
+        for cell in nbformat.read(self.template, as_version=4).cells:
+            if cell.cell_type == "code" and cell.source.startswith("# STUB:"):
+                first = cell.source.splitlines()[0][len("# STUB:"):]
+                names += [n.strip() for n in first.split(",") if n.strip()]
+        return names
+
     def questions(self) -> list[str]:
         return [p.stem for p in self.test_files()]
 

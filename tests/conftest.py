@@ -1,4 +1,6 @@
+import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -7,6 +9,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "autograder" / "support"))  # dllab_checks, dllab_data, as in a notebook
 sys.path.insert(0, str(ROOT / "tests"))
+
+# The real datasets for tests and CI sit in ../shared/datasets beside the project; users
+# with internet get the same bytes from Keras' download (autograder/support/dllab_data.py).
+SHARED_DATA = ROOT.parent / "shared" / "datasets"
+if "DLLAB_DATA_DIR" not in os.environ and SHARED_DATA.is_dir():
+    os.environ["DLLAB_DATA_DIR"] = str(SHARED_DATA)
 
 
 @pytest.fixture(scope="session")
@@ -19,3 +27,21 @@ def cases_dir(tmp_path_factory):
     for lab in all_labs():
         write_cases(lab, out)
     return out
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """Every lab built once per test session into a scratch dist/ folder."""
+    from autograder.build import build
+    from autograder.labs import Lab, all_labs
+
+    @dataclass(frozen=True)
+    class BuiltLab(Lab):
+        out_root: Path = None
+
+    out = tmp_path_factory.mktemp("dist")
+    labs = {}
+    for lab in all_labs():
+        build(lab, out, log=lambda *a: None)
+        labs[lab.name] = BuiltLab(lab.name, out)
+    return labs

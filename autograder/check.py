@@ -1,0 +1,143 @@
+"""`python -m autograder check NOTEBOOK`: run a notebook and print its public-check verdicts.
+
+The verdicts come from the notebook's own `grader.check(...)`, called once more for every
+question at the end of the run, so they are the ones a student sees inside the notebook.
+"""
+
+import json
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+from .labs import ROOT
+
+MARKER = "<<dllab-check-results>>"
+CHECK_CALL = re.compile(r"""grader\.check\(\s*["']([^"']+)["']\s*\)""")
+
+COLLECT_SOURCE = '''\
+import json as _json
+_dllab = {}
+for _q in %s:
+    try:
+        _t = grader.check(_q)
+        _dllab[_q] = {"score": float(_t.score), "possible": float(_t.possible),
+                      "cases": [{"passed": bool(r.passed), "message": r.message}
+                                for r in _t.test_case_results]}
+    except Exception as _e:
+        _dllab[_q] = {"error": f"{type(_e).__name__}: {_e}"}
+print("%s" + _json.dumps(_dllab))
+'''
+
+
+class NotebookError(Exception):
+    """The file is not a notebook we can run (not JSON, not nbformat)."""
+
+
+@dataclass
+class CheckReport:
+    notebook: Path
+    questions: dict = field(default_factory=dict)   # name -> result dict
+    errors: list = field(default_factory=list)      # cell errors, timeouts, a dead kernel
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and all(
+            "error" not in r and r["score"] == r["possible"] for r in self.questions.values())
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """The notebook at `path`, or NotebookError saying why it is not one.
+
+    Deliberately lenient about schema details (a cell id in an older minor version, say):
+    Jupyter opens such notebooks, so grading must too.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NotebookError(f"{path}: no such file")
+    except (UnicodeDecodeError, IsADirectoryError) as e:
+        raise NotebookError(f"{path}: not a notebook ({type(e).__name__})")
+    try:
+        nb = nbformat.reads(text, as_version=4)
+    except Exception as e:
+        raise NotebookError(f"{path}: not a valid notebook ({type(e).__name__}: {str(e)[:200]})")
+    if not isinstance(nb.get("cells"), list):
+        raise NotebookError(f"{path}: not a notebook (no list of cells)")
+    return nb
+
+
+def questions_in(nb) -> list[str]:
+    seen = []
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            for q in CHECK_CALL.findall(cell.source):
+                if q not in seen:
+                    seen.append(q)
+    return seen
+
+
+def default_timeout() -> float:
+    return float(json.loads((ROOT / "otter_config.json").read_text()).get("timeout", 900))
+
+
+def _cell_errors(cells) -> list[str]:
+    errors = []
+    for i, cell in enumerate(cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                errors.append(f"cell {i}: {out.get('ename')}: {out.get('evalue', '')[:300]}")
+    return errors
+
+
+def check_notebook(path: Path, timeout: float | None = None) -> CheckReport:
+    """Execute a copy of the notebook in a scratch folder; collect every question's verdict."""
+    nb = read_notebook(path)
+    report = CheckReport(path)
+    questions = questions_in(nb)
+    # the export cell would zip the notebook; checking must not leave files behind
+    nb.cells = [c for c in nb.cells if "otter_ignore" not in c.get("metadata", {}).get("tags", [])]
+    nb.cells.append(nbformat.v4.new_code_cell(COLLECT_SOURCE % (json.dumps(questions), MARKER)))
+    timeout = timeout or default_timeout()
+    with tempfile.TemporaryDirectory(prefix="dllab-check-") as tmp:
+        client = NotebookClient(nb, timeout=timeout, allow_errors=True, kernel_name="python3",
+                                resources={"metadata": {"path": tmp}})
+        try:
+            client.execute()
+        except CellTimeoutError:
+            report.errors.append(f"a cell ran longer than {timeout:.0f} s and was stopped")
+        except DeadKernelError as e:
+            report.errors.append(f"the kernel died ({e})")
+        except CellExecutionError as e:  # only raised for errors nbclient cannot allow
+            report.errors.append(str(e)[:300])
+        shutil.rmtree(tmp, ignore_errors=True)
+    report.errors += _cell_errors(nb.cells[:-1])
+    for out in nb.cells[-1].get("outputs", []):
+        text = out.get("text", "")
+        if MARKER in text:
+            report.questions = json.loads(text.split(MARKER, 1)[1])
+    if questions and not report.questions:
+        report.errors.append("the checks could not run: is the setup cell (which creates `grader`) intact?")
+    return report
+
+
+def print_report(report: CheckReport):
+    print(f"{report.notebook}")
+    for q, r in report.questions.items():
+        if "error" in r:
+            print(f"  {q}: could not check ({r['error']})")
+            continue
+        status = "passed" if r["score"] == r["possible"] else "FAILED"
+        print(f"  {q}: {status} ({sum(c['passed'] for c in r['cases'])}/{len(r['cases'])} public checks)")
+        for c in r["cases"]:
+            if not c["passed"]:
+                print("      " + c["message"].replace("\n", "\n      "))
+    for e in report.errors:
+        print(f"  error: {e}")
+    if not report.questions and not report.errors:
+        print("  no grader.check(...) calls found")

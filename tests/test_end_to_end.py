@@ -1,0 +1,128 @@
+"""The whole path for every lab: build -> student and solution notebooks -> otter run.
+
+One real `otter run` of the solution and one of the student notebook per lab run in CI;
+repeated gradings of the heavy labs are marked slow.
+"""
+
+import ast
+import base64
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.check import check_notebook
+from autograder.grade import GRADED, Submission, grade_one, question_points
+from autograder.labs import all_labs
+from autograder.stubs import body_lines
+
+LABS = [lab.name for lab in all_labs()]
+TRAINING_LABS = {"lab1_regression", "lab2_classification", "lab4_cnn_keras", "lab5_rnn"}
+
+
+@pytest.fixture(scope="module", params=LABS)
+def lab(request, built):
+    return built[request.param]
+
+
+def _grade(lab, notebook: Path, name: str) -> dict:
+    result = grade_one(Submission(name, notebook), lab.zip_path(lab.out_root),
+                       timeout=1500, points=question_points(lab))
+    assert result["status"] == GRADED, result["reason"]
+    return result
+
+
+def _failures(result) -> dict:
+    return {q: [c["message"] for c in r["cases"] if not c["passed"]]
+            for q, r in result["questions"].items() if r["score"] < r["possible"]}
+
+
+def test_solution_scores_full_marks_under_otter_run(lab):
+    result = _grade(lab, lab.dist(lab.out_root) / "solution" / f"{lab.name}.ipynb", "solution")
+    assert result["total"] == result["possible"] > 0, _failures(result)
+
+
+def test_student_notebook_runs_to_the_end_and_scores_zero(lab):
+    student = lab.dist(lab.out_root) / "student" / f"{lab.name}.ipynb"
+    report = check_notebook(student)
+    assert not report.errors, report.errors
+    assert set(report.questions) == set(lab.questions())
+    result = _grade(lab, student, "student")
+    assert {q: r["score"] for q, r in result["questions"].items()} == {q: 0.0 for q in lab.questions()}
+
+
+def test_public_checks_work_without_the_notebook_file_as_in_colab(lab, tmp_path):
+    """Colab: the notebook is not on the runtime's disk and otter knows it runs in Colab.
+
+    `check_notebook` already runs a copy in an empty folder; here otter is also told it is
+    in Colab (it inspects str(get_ipython())), which forbids tests kept in notebook metadata.
+    """
+    nb = nbformat.read(lab.dist(lab.out_root) / "solution" / f"{lab.name}.ipynb", as_version=4)
+    fake_colab = nbformat.v4.new_code_cell(
+        "import otter.check.utils as _u, otter.check.notebook as _n\n"
+        "_u.get_ipython = lambda: 'google.colab._shell.Shell'\n"
+        "_n.get_ipython = _u.get_ipython")
+    nb.cells.insert(0, fake_colab)
+    # the check cell after each question, not the collected verdicts: what the student sees
+    path = tmp_path / "colab.ipynb"
+    nbformat.write(nb, path)
+    report = check_notebook(path)
+    assert not report.errors, report.errors
+    assert report.questions and all(r.get("score") == r.get("possible") for r in report.questions.values()), \
+        report.questions
+
+
+def _student_texts(lab) -> list[tuple[str, str]]:
+    """Every text under dist/<lab>/student/, the public-checks blob unpacked."""
+    texts = []
+    for path in (lab.dist(lab.out_root) / "student").rglob("*"):
+        if path.is_file():
+            text = path.read_text()
+            texts.append((str(path), text))
+            for blob in re.findall(r'_PUBLIC_CHECKS = \\"([A-Za-z0-9+/=]+)\\"', text):
+                with zipfile.ZipFile(io.BytesIO(base64.b64decode(blob))) as z:
+                    texts += [(f"{path}:{n}", z.read(n).decode()) for n in z.namelist()]
+    return texts
+
+
+def test_student_build_holds_no_hidden_test_and_no_solution_body(lab):
+    texts = _student_texts(lab)
+    assert any(name.endswith(".py") for name, _ in texts), "the public checks blob was not found"
+    for name, text in texts:
+        assert not re.search(r"hidden\s*=\s*True", text), f"{name} holds a hidden test"
+        if not name.endswith("dllab_checks.py"):  # the helper defines load_cases, unused here
+            assert "load_cases(" not in text, f"{name} refers to the hidden cases"
+    student_nb = "\n".join(t for n, t in texts if n.endswith(".ipynb"))
+    for func in lab.stub_names():
+        leaked = [line.strip() for line in body_lines(lab.solution_file, func)
+                  if len(line.strip()) > 12 and line.strip() in student_nb]
+        assert not leaked, f"the student notebook holds lines of {func}'s solution: {leaked[:3]}"
+
+
+def test_template_solutions_and_tests_agree(lab):
+    """One source of truth: every stub names a reference function; every test file is checked
+    in the notebook and every check has a test file."""
+    solution_funcs = {n.name for n in ast.parse(lab.solution_file.read_text()).body
+                      if isinstance(n, ast.FunctionDef)}
+    assert set(lab.stub_names()) <= solution_funcs
+    template = nbformat.read(lab.template, as_version=4)
+    checked = set(re.findall(r"""grader\.check\(\s*["']([^"']+)["']""",
+                             "\n".join(c.source for c in template.cells if c.cell_type == "code")))
+    assert checked == set(lab.questions())
+    for cell in template.cells:
+        assert not cell.get("outputs"), "the template keeps outputs: clear them before committing"
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(name, marks=[pytest.mark.slow] if name in TRAINING_LABS else [])
+    for name in LABS])
+def test_grading_twice_gives_the_same_scores(name, built):
+    lab = built[name]
+    solution = lab.dist(lab.out_root) / "solution" / f"{lab.name}.ipynb"
+    first = _grade(lab, solution, "first")
+    second = _grade(lab, solution, "second")
+    assert {q: r["score"] for q, r in first["questions"].items()} == \
+           {q: r["score"] for q, r in second["questions"].items()}

@@ -1,0 +1,141 @@
+"""`build`, `check` and `grade` as an instructor meets them, bad input included (lab 3: no training)."""
+
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.grade import grade_batch
+
+LAB = "lab3_cnn_numpy"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _cli(*args, timeout=600):
+    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def lab(built):
+    if LAB not in built:
+        pytest.skip(f"{LAB} is not in assignments/")
+    return built[LAB]
+
+
+def _solution(lab) -> nbformat.NotebookNode:
+    return nbformat.read(lab.dist(lab.out_root) / "solution" / f"{LAB}.ipynb", as_version=4)
+
+
+def _with_cell(nb, source, after=1):
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+    nb.cells.insert(after + 1, nbformat.v4.new_code_cell(source))
+    return nb
+
+
+def test_unknown_lab_is_a_clear_error_without_traceback():
+    for args in (["build", "lab9_nope"], ["grade", "lab9_nope", ".", "--out", "/tmp/x"]):
+        proc = _cli(*args)
+        assert proc.returncode == 2
+        assert "unknown lab 'lab9_nope'" in proc.stderr and LAB in proc.stderr
+        assert "Traceback" not in proc.stderr
+
+
+def test_check_on_a_file_that_is_not_a_notebook(tmp_path):
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text("{ this is not json")
+    proc = _cli("check", str(bad))
+    assert proc.returncode == 2
+    assert "not a valid notebook" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.fixture(scope="module")
+def batch(lab, tmp_path_factory):
+    """One batch of lab-3 submissions, good and bad, graded at -j 2."""
+    subs = tmp_path_factory.mktemp("submissions")
+    sol = _solution(lab)
+    nbformat.write(sol, subs / "alice.ipynb")
+    renamed = nbformat.from_dict(json.loads(json.dumps(sol)))
+    for cell in renamed.cells:
+        cell.source = cell.source.replace("def conv2d_forward(", "def conv2d_fwd(")
+    nbformat.write(renamed, subs / "bob.ipynb")
+    (subs / "carol.ipynb").write_text("not json at all")
+    nbformat.write(_with_cell(sol, "while True:\n    pass"), subs / "dave.ipynb")
+    stubborn = "import time\nwhile True:\n    try:\n        time.sleep(0.1)\n    except KeyboardInterrupt:\n        pass"
+    nbformat.write(_with_cell(sol, stubborn), subs / "erin.ipynb")
+    with zipfile.ZipFile(subs / "frank.zip", "w") as z:  # what grader.export() makes
+        z.writestr(f"{LAB}.ipynb", nbformat.writes(sol))
+    (subs / "other").mkdir()
+    nbformat.write(sol, subs / "other" / "alice.ipynb")  # a second "alice"
+    out = tmp_path_factory.mktemp("graded")
+    summary = grade_batch(lab, [subs], out, zip_path=lab.zip_path(lab.out_root), timeout=90,
+                          cell_timeout=5, jobs=2, log=lambda *a: None)
+    rows = {r["submission"]: r for r in __import__("csv").DictReader(open(out / "gradebook.csv"))}
+    return summary, rows, out
+
+
+def test_batch_keeps_a_row_for_every_submission(batch, lab):
+    summary, rows, out = batch
+    assert set(rows) == {"alice", "alice__2", "bob", "carol", "dave", "erin", "frank"}
+    full = str(float(sum(json.loads(p.read_text())["possible"] for p in [out / "results" / "alice.json"])))
+    for good in ("alice", "alice__2", "frank"):
+        assert rows[good]["status"] == "graded" and rows[good]["total"] == rows[good]["possible"], rows[good]
+    assert summary.duplicates and "alice" in summary.duplicates[0]
+    assert (out / "summary.md").exists() and (out / "scores.png").exists()
+    assert len(list((out / "feedback").glob("*.md"))) == 7
+
+
+def test_renamed_function_loses_only_its_question(batch):
+    _, rows, out = batch
+    bob = json.loads((out / "results" / "bob.json").read_text())
+    lost = {q for q, r in bob["questions"].items() if r["score"] < r["possible"]}
+    assert len(lost) == 1, lost
+    messages = [c["message"] for q in lost for c in bob["questions"][q]["cases"] if not c["passed"]]
+    assert any("`conv2d_forward` is not defined" in m for m in messages), messages
+
+
+def test_not_json_gets_a_row_with_the_reason(batch):
+    _, rows, _ = batch
+    assert rows["carol"]["status"] == "invalid"
+    assert "not a valid notebook" in rows["carol"]["reason"] and rows["carol"]["total"] == "0"
+
+
+def test_endless_loop_is_interrupted_and_keeps_the_marks_earned(batch):
+    _, rows, _ = batch
+    assert rows["dave"]["status"] == "graded"
+    assert rows["dave"]["total"] == rows["dave"]["possible"]
+
+
+def test_loop_that_swallows_interrupts_hits_the_submission_timeout(batch):
+    _, rows, _ = batch
+    assert rows["erin"]["status"] == "timeout" and "90 s" in rows["erin"]["reason"]
+
+
+def test_feedback_shows_hidden_verdicts_but_not_hidden_test_code(batch, lab):
+    _, _, out = batch
+    text = (out / "feedback" / "bob.md").read_text()
+    assert "hidden test" in text and "failed" in text
+    hidden_sources = "".join(p.read_text() for p in lab.tests_dir.glob("q*.py"))
+    assert "load_cases" in hidden_sources and "load_cases" not in text
+
+
+def test_rerun_skips_what_is_graded_and_keeps_every_row(batch, lab):
+    _, rows, out = batch
+    subs = Path(rows["alice"]["file"]).parent
+    summary = grade_batch(lab, [subs], out, zip_path=lab.zip_path(lab.out_root), timeout=90,
+                          cell_timeout=5, jobs=2, log=lambda *a: None)
+    assert summary.skipped == 7 and summary.graded == summary.failed == 0
+    assert len(open(out / "gradebook.csv").read().splitlines()) == 8
+
+
+def test_empty_folder_is_reported(tmp_path, lab):
+    (tmp_path / "subs").mkdir()
+    proc = _cli("grade", LAB, str(tmp_path / "subs"), "--out", str(tmp_path / "out"),
+                "--autograder", str(lab.zip_path(lab.out_root)))
+    assert proc.returncode == 1 and "no submissions found" in proc.stdout
+    assert "Traceback" not in proc.stderr
