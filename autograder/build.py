@@ -1,6 +1,7 @@
 """`python -m autograder build`: student notebook, solution notebook and otter autograder zip."""
 
 import ast
+import re
 import contextlib
 import json
 import os
@@ -18,7 +19,7 @@ ZIP_REQUIREMENTS = Path(__file__).parent / "zip-requirements.txt"
 from .notebooks import render
 
 # Keys our own tooling reads from otter_config.json; everything else is otter's.
-COURSE_KEYS = {"timeout", "cell_timeout"}
+COURSE_KEYS = {"timeout", "cell_timeout", "memory_limit_gb"}
 
 
 def _is_hidden(node: ast.FunctionDef) -> bool:
@@ -50,12 +51,19 @@ def public_test_source(source: str) -> str:
     return "".join(line for i, line in enumerate(lines) if i not in drop)
 
 
+# The student's copy of the comparison helpers goes by another name, so that during grading a
+# hidden test's `import dllab_checks` finds the zip's copy, never one the notebook brought.
+PUBLIC_CHECKS_MODULE = "dllab_public_checks"
+
+
 def write_tests(lab: Lab, full_dir: Path, public_dir: Path):
     full_dir.mkdir(parents=True, exist_ok=True)
     public_dir.mkdir(parents=True, exist_ok=True)
     for path in lab.test_files():
         shutil.copy(path, full_dir / path.name)
-        (public_dir / path.name).write_text(public_test_source(path.read_text()))
+        public = public_test_source(path.read_text())
+        public = re.sub(r"\bdllab_checks\b", PUBLIC_CHECKS_MODULE, public)
+        (public_dir / path.name).write_text(public)
 
 
 def otter_config_for_zip(lab: Lab) -> dict:

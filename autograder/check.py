@@ -95,16 +95,24 @@ def _cell_errors(cells) -> list[str]:
     return errors
 
 
-def check_notebook(path: Path, timeout: float | None = None) -> CheckReport:
-    """Execute a copy of the notebook in a scratch folder; collect every question's verdict."""
+def check_notebook(path: Path, timeout: float | None = None, with_export: bool = False,
+                   file_beside: bool = True) -> CheckReport:
+    """Execute a copy of the notebook in a scratch folder; collect every question's verdict.
+
+    The export cell is left out unless `with_export`: checking should not write a zip.
+    `file_beside=False` runs it as Colab does, without the notebook file on disk.
+    """
     nb = read_notebook(path)
     report = CheckReport(path)
     questions = questions_in(nb)
     # the export cell would zip the notebook; checking must not leave files behind
-    nb.cells = [c for c in nb.cells if "otter_ignore" not in c.get("metadata", {}).get("tags", [])]
+    if not with_export:
+        nb.cells = [c for c in nb.cells if "otter_ignore" not in c.get("metadata", {}).get("tags", [])]
     nb.cells.append(nbformat.v4.new_code_cell(COLLECT_SOURCE % (json.dumps(questions), MARKER)))
     timeout = timeout or default_timeout()
     with tempfile.TemporaryDirectory(prefix="dllab-check-") as tmp:
+        if file_beside:  # as in Jupyter, where otter finds the notebook file it runs in
+            shutil.copy(path, Path(tmp) / Path(path).name)
         client = NotebookClient(nb, timeout=timeout, allow_errors=True, kernel_name="python3",
                                 resources={"metadata": {"path": tmp}})
         try:

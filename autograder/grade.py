@@ -16,6 +16,7 @@ import csv
 import io
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -33,7 +34,7 @@ from .check import NotebookError, default_timeout, read_notebook
 from .labs import ROOT, Lab
 
 # A submission's statuses, in the gradebook's "status" column.
-GRADED, INVALID, TIMEOUT, CRASHED = "graded", "invalid", "timeout", "crashed"
+GRADED, INVALID, TIMEOUT, CRASHED, TAMPERED = "graded", "invalid", "timeout", "crashed", "tampered"
 MAX_LOG = 20_000  # characters of a failed run's output kept in its result
 
 
@@ -121,8 +122,16 @@ def _kill_tree(proc: subprocess.Popen):
     psutil.wait_procs(procs, timeout=10)
 
 
+def _limit_memory(gigabytes: float):
+    """For the grading process and the kernel it starts: a memory hog gets a MemoryError."""
+    def apply():
+        limit = int(gigabytes * 2**30)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    return apply
+
+
 def grade_one(sub: Submission, zip_path: Path, timeout: float, points: dict,
-              cell_timeout: float | None = None) -> dict:
+              cell_timeout: float | None = None, memory_gb: float | None = None) -> dict:
     """The structured result of one submission; never raises for the submission's faults."""
     result = {"id": sub.id, "file": str(sub.path), "status": GRADED, "reason": "",
               "questions": {}, "seconds": 0.0}
@@ -141,7 +150,8 @@ def grade_one(sub: Submission, zip_path: Path, timeout: float, points: dict,
             cmd.append(str(cell_timeout))
         with open(log_path, "wb") as log:
             proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL)
+                                    stdin=subprocess.DEVNULL,
+                                    preexec_fn=_limit_memory(memory_gb) if memory_gb else None)
             try:
                 proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
@@ -153,7 +163,11 @@ def grade_one(sub: Submission, zip_path: Path, timeout: float, points: dict,
         if proc.returncode != 0 or not out_json.exists():
             result.update(status=CRASHED, reason=_crash_reason(log_path, proc.returncode))
             return _finish(result, points, start)
-        result["questions"] = json.loads(out_json.read_text())["questions"]
+        graded = json.loads(out_json.read_text())
+        if graded.get("status") == TAMPERED:  # no marks it did not earn: none at all
+            result.update(status=TAMPERED, reason=graded["reason"])
+        else:
+            result["questions"] = graded["questions"]
     return _finish(result, points, start)
 
 
@@ -229,6 +243,7 @@ def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = 
     # a cell running past cell_timeout is interrupted and grading goes on with the next one;
     # the whole submission is stopped at `timeout`
     cell_timeout = min(cell_timeout or config.get("cell_timeout", timeout), timeout)
+    memory_gb = config.get("memory_limit_gb")
     jobs = jobs or os.cpu_count() or 1
     points = question_points(lab)
     questions = list(points)
@@ -268,7 +283,7 @@ def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = 
 
     write_gradebook(out, list(results.values()), questions)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(grade_one, sub, zip_path, timeout, points, cell_timeout) for sub in todo]
+        futures = [pool.submit(grade_one, sub, zip_path, timeout, points, cell_timeout, memory_gb) for sub in todo]
         for fut in as_completed(futures):
             record(fut.result())
 

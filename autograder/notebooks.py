@@ -30,7 +30,7 @@ except ImportError:
 _PUBLIC_CHECKS = "{blob}"
 with zipfile.ZipFile(io.BytesIO(base64.b64decode(_PUBLIC_CHECKS))) as _z:
     _z.extractall("{tests_dir}")
-sys.path.insert(0, os.path.abspath("{tests_dir}"))
+sys.path.append(os.path.abspath("{tests_dir}/support"))
 grader = otter.Notebook(tests_dir="{tests_dir}")
 
 
@@ -48,8 +48,9 @@ download the notebook (File > Download > Download .ipynb) and upload that file i
 Public checks passing does not mean full marks: the autograder also runs hidden tests."""
 
 EXPORT_SOURCE = """\
-grader.check_all()
-if "google.colab" in str(get_ipython()):
+for question in {questions}:
+    display(grader.check(question))
+if "google.colab" in sys.modules:  # Colab imports it at start-up
     print("In Colab: File > Download > Download .ipynb, then upload that notebook.")
 else:
     grader.export(pdf=False, run_tests=False)"""
@@ -61,7 +62,8 @@ def public_checks_blob(public_tests: Path) -> str:
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for path in sorted(public_tests.glob("q*.py")):
             z.write(path, path.name)
-        z.write(SUPPORT / "dllab_checks.py", "dllab_checks.py")
+        # in a subfolder: grader.check_all() takes every .py file beside the tests for a test
+        z.write(SUPPORT / "dllab_checks.py", "support/dllab_public_checks.py")
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
@@ -96,7 +98,7 @@ def render(lab: Lab, public_tests: Path, solution: bool) -> nbformat.NotebookNod
     setup.metadata["cellView"] = "form"
     first_code = next((i for i, c in enumerate(cells) if c.cell_type == "code"), len(cells))
     cells.insert(first_code, setup)
-    export = nbformat.v4.new_code_cell(EXPORT_SOURCE)
+    export = nbformat.v4.new_code_cell(EXPORT_SOURCE.format(questions=lab.questions()))
     export.metadata["tags"] = ["otter_ignore"]  # otter skips it when grading
     cells += [nbformat.v4.new_markdown_cell(EXPORT_MARKDOWN), export]
 

@@ -2,16 +2,64 @@
 
 Usage: python -m autograder.run_one AUTOGRADER_ZIP NOTEBOOK RESULT_JSON [CELL_TIMEOUT]
 
-`grade` runs this under a timeout and kills the whole process tree (the kernel included)
-when it runs over. The result is written as structured JSON, per question and per test
-case, so that feedback can show a hidden case's verdict and message without its code.
+`grade` runs this under a timeout and a memory limit, and kills the whole process tree (the
+kernel included) when it runs over. What this adds to a plain `otter run` (see
+docs/integrity.md for what it cannot defend against):
+- a cell running past CELL_TIMEOUT is interrupted and grading goes on with the next cell;
+- a guard cell, run before the submission's first cell, turns `os._exit()` into an error
+  (it would kill the kernel and every mark with it) and caps what the notebook prints;
+- after grading, the test files and support files the grading read are compared with the
+  zip's; a submission that rewrote or deleted them is reported as tampered, with no marks;
+- the result is written as structured JSON, per question and per test case, so feedback can
+  show a hidden case's verdict and message without its code.
 """
 
+import hashlib
 import json
 import os
 import re
 import sys
 import tempfile
+import zipfile
+
+import nbformat
+
+TAMPERED = "tampered"
+MAX_PRINTED = 2_000_000  # characters of stdout+stderr a graded notebook may print
+
+GUARD_SOURCE = '''\
+# Added by the course's grader before the submission's first cell.
+import os as _dllab_os, sys as _dllab_sys
+
+def _dllab_no_exit(*args, **kwargs):
+    raise RuntimeError("os._exit() and os.abort() are disabled while grading")
+
+_dllab_os._exit = _dllab_no_exit
+_dllab_os.abort = _dllab_no_exit
+
+
+class _DllabCappedStream:
+    """Drops output past a limit: gigabytes of prints would exhaust the grader's memory."""
+
+    def __init__(self, stream, budget):
+        self._stream, self._budget = stream, budget
+
+    def write(self, text):
+        if self._budget[0] > 0:
+            self._budget[0] -= len(text)
+            if self._budget[0] <= 0:
+                text = text + "\\n[output truncated by the grader]\\n"
+            return self._stream.write(text)
+        return len(text)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+_dllab_budget = [%d]
+_dllab_sys.stdout = _DllabCappedStream(_dllab_sys.stdout, _dllab_budget)
+_dllab_sys.stderr = _DllabCappedStream(_dllab_sys.stderr, _dllab_budget)
+''' % MAX_PRINTED
 
 # "Error at line 12 in test q4:\n      <the test's source line>\nAssertionError: ..."
 _SOURCE_LINES = re.compile(r"Error at line \d+ in test [^:\n]*:\n(?:[ \t].*\n)*")
@@ -60,16 +108,65 @@ def interrupt_slow_cells(cell_timeout: float):
     otter.execute.Config = config_with_timeout
 
 
+def _digest(path: str) -> str | None:
+    if not os.path.isfile(path):
+        return None
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def expected_files(ag_zip: zipfile.ZipFile) -> dict[str, str]:
+    """The files, relative to the submission folder, that grading reads, with their digests."""
+    out = {}
+    for name in ag_zip.namelist():
+        if name.startswith("tests/") and name.endswith(".py"):
+            out[name] = hashlib.sha256(ag_zip.read(name)).hexdigest()
+        elif name.startswith("files/") and not name.endswith("/"):
+            out[name[len("files/"):]] = hashlib.sha256(ag_zip.read(name)).hexdigest()
+    return out
+
+
+def with_guard(notebook: str, dest: str):
+    nb = nbformat.read(notebook, as_version=4)
+    guard = nbformat.v4.new_code_cell(GUARD_SOURCE)
+    guard.pop("id", None)
+    nb.cells.insert(0, guard)
+    nbformat.write(nb, dest)
+
+
+def grade(zip_path: str, notebook: str) -> dict:
+    """otter run's steps (otter.run.main), in a folder we keep until the integrity check."""
+    from otter.run.run_autograder import main as run_autograder_main
+    import dill
+
+    with tempfile.TemporaryDirectory(prefix="dllab-run-") as tmp:
+        ag_dir = os.path.join(tmp, "autograder")
+        for sub in ("source", "submission", "results"):
+            os.makedirs(os.path.join(ag_dir, sub))
+        with open(os.path.join(ag_dir, "submission_metadata.json"), "w") as f:
+            json.dump({}, f)
+        with zipfile.ZipFile(zip_path) as z:
+            z.extractall(os.path.join(ag_dir, "source"))
+            expected = expected_files(z)
+        with_guard(notebook, os.path.join(ag_dir, "submission", os.path.basename(notebook)))
+        run_autograder_main(ag_dir, logo=False, otter_run=True)
+        with open(os.path.join(ag_dir, "results", "results.pkl"), "rb") as f:
+            results = dill.load(f)
+        changed = sorted(name for name, digest in expected.items()
+                         if _digest(os.path.join(ag_dir, "submission", name)) != digest)
+    summary = summarise(results)
+    if changed:
+        summary["status"] = TAMPERED
+        summary["reason"] = ("the notebook changed or deleted files the grading reads "
+                             f"({', '.join(changed[:5])}): its results cannot be trusted")
+    return summary
+
+
 def main(argv):
     zip_path, notebook, out_json = argv[:3]
     if len(argv) > 3:
         interrupt_slow_cells(float(argv[3]))
-    from otter.run import main as otter_run
-
-    with tempfile.TemporaryDirectory(prefix="dllab-run-") as out_dir:
-        results = otter_run(os.path.abspath(notebook), autograder=os.path.abspath(zip_path),
-                            output_dir=out_dir, no_logo=True)
-    summary = summarise(results)
+    summary = grade(os.path.abspath(zip_path), os.path.abspath(notebook))
     with open(out_json, "w") as f:
         json.dump(summary, f, indent=1)
     return 0

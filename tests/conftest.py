@@ -31,7 +31,7 @@ def cases_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """Every lab built once per test session into a scratch dist/ folder."""
+    """Labs built into a scratch dist/ folder, each once per test session, when first asked for."""
     from autograder.build import build
     from autograder.labs import Lab, all_labs
 
@@ -40,8 +40,17 @@ def built(tmp_path_factory):
         out_root: Path = None
 
     out = tmp_path_factory.mktemp("dist")
-    labs = {}
-    for lab in all_labs():
-        build(lab, out, log=lambda *a: None)
-        labs[lab.name] = BuiltLab(lab.name, out)
-    return labs
+    names = {lab.name for lab in all_labs()}
+
+    class Built(dict):
+        def __contains__(self, name):
+            return name in names
+
+        def __missing__(self, name):
+            if name not in names:
+                raise KeyError(name)
+            build(Lab(name), out, log=lambda *a: None)
+            self[name] = BuiltLab(name, out)
+            return self[name]
+
+    return Built()

@@ -47,7 +47,7 @@ def test_solution_scores_full_marks_under_otter_run(lab):
 
 def test_student_notebook_runs_to_the_end_and_scores_zero(lab):
     student = lab.dist(lab.out_root) / "student" / f"{lab.name}.ipynb"
-    report = check_notebook(student)
+    report = check_notebook(student, with_export=True)  # the Submit cell too
     assert not report.errors, report.errors
     assert set(report.questions) == set(lab.questions())
     result = _grade(lab, student, "student")
@@ -62,14 +62,15 @@ def test_public_checks_work_without_the_notebook_file_as_in_colab(lab, tmp_path)
     """
     nb = nbformat.read(lab.dist(lab.out_root) / "solution" / f"{lab.name}.ipynb", as_version=4)
     fake_colab = nbformat.v4.new_code_cell(
-        "import otter.check.utils as _u, otter.check.notebook as _n\n"
+        "import sys, types, otter.check.utils as _u, otter.check.notebook as _n\n"
         "_u.get_ipython = lambda: 'google.colab._shell.Shell'\n"
-        "_n.get_ipython = _u.get_ipython")
+        "_n.get_ipython = _u.get_ipython\n"
+        "sys.modules['google.colab'] = types.ModuleType('google.colab')")
     nb.cells.insert(0, fake_colab)
     # the check cell after each question, not the collected verdicts: what the student sees
     path = tmp_path / "colab.ipynb"
     nbformat.write(nb, path)
-    report = check_notebook(path)
+    report = check_notebook(path, with_export=True, file_beside=False)
     assert not report.errors, report.errors
     assert report.questions and all(r.get("score") == r.get("possible") for r in report.questions.values()), \
         report.questions
@@ -93,7 +94,7 @@ def test_student_build_holds_no_hidden_test_and_no_solution_body(lab):
     assert any(name.endswith(".py") for name, _ in texts), "the public checks blob was not found"
     for name, text in texts:
         assert not re.search(r"hidden\s*=\s*True", text), f"{name} holds a hidden test"
-        if not name.endswith("dllab_checks.py"):  # the helper defines load_cases, unused here
+        if not name.endswith("checks.py"):  # the helper defines load_cases, unused here
             assert "load_cases(" not in text, f"{name} refers to the hidden cases"
     student_nb = "\n".join(t for n, t in texts if n.endswith(".ipynb"))
     for func in lab.stub_names():

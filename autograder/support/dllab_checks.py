@@ -66,8 +66,13 @@ def call(fn, name, *args, **kwargs):
 
 
 def _copy(value):
+    """A private copy of arrays, also inside tuples, lists and dicts (a backward pass's cache)."""
     if isinstance(value, _ma.ndarray):
         return _asarray(value, copy=True)
+    if type(value) in (tuple, list):
+        return type(value)(_copy(v) for v in value)
+    if type(value) is dict:
+        return {k: _copy(v) for k, v in value.items()}
     return value
 
 
