@@ -139,3 +139,35 @@ def test_empty_folder_is_reported(tmp_path, lab):
                 "--autograder", str(lab.zip_path(lab.out_root)))
     assert proc.returncode == 1 and "no submissions found" in proc.stdout
     assert "Traceback" not in proc.stderr
+
+
+def test_an_interrupted_batch_loses_no_finished_row(lab, tmp_path):
+    """Kill the batch after its first finished submission; the rerun completes the rest."""
+    import csv
+    import os
+    import signal
+    import time
+
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for name in ("ann", "ben", "cat"):
+        nbformat.write(_solution(lab), subs / f"{name}.ipynb")
+    out = tmp_path / "out"
+    args = [sys.executable, "-m", "autograder", "grade", LAB, str(subs), "--out", str(out),
+            "--autograder", str(lab.zip_path(lab.out_root)), "-j", "1"]
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    deadline = time.time() + 300
+    while not list((out / "results").glob("*.json")) and time.time() < deadline:
+        time.sleep(0.5)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    rows = list(csv.DictReader(open(out / "gradebook.csv")))
+    assert 1 <= len(rows) < 3 and all(r["status"] == "graded" for r in rows)
+
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = list(csv.DictReader(open(out / "gradebook.csv")))
+    assert sorted(r["submission"] for r in rows) == ["ann", "ben", "cat"]
+    assert all(r["total"] == r["possible"] for r in rows)
+    assert "already graded" in done.stdout
