@@ -57,23 +57,28 @@ def test_student_notebook_runs_to_the_end_and_scores_zero(lab):
 def test_public_checks_work_without_the_notebook_file_as_in_colab(lab, tmp_path):
     """Colab: the notebook is not on the runtime's disk and otter knows it runs in Colab.
 
-    `check_notebook` already runs a copy in an empty folder; here otter is also told it is
-    in Colab (it inspects str(get_ipython())), which forbids tests kept in notebook metadata.
+    The student notebook runs in an empty folder, with otter told it is in Colab (it looks
+    at str(get_ipython())), which forbids tests kept in notebook metadata; every question's
+    public check must still run (and fail, the functions being stubs), Submit cell included.
     """
-    nb = nbformat.read(lab.dist(lab.out_root) / "solution" / f"{lab.name}.ipynb", as_version=4)
+    nb = nbformat.read(lab.dist(lab.out_root) / "student" / f"{lab.name}.ipynb", as_version=4)
     fake_colab = nbformat.v4.new_code_cell(
         "import sys, types, otter.check.utils as _u, otter.check.notebook as _n\n"
         "_u.get_ipython = lambda: 'google.colab._shell.Shell'\n"
         "_n.get_ipython = _u.get_ipython\n"
         "sys.modules['google.colab'] = types.ModuleType('google.colab')")
     nb.cells.insert(0, fake_colab)
-    # the check cell after each question, not the collected verdicts: what the student sees
     path = tmp_path / "colab.ipynb"
     nbformat.write(nb, path)
     report = check_notebook(path, with_export=True, file_beside=False)
     assert not report.errors, report.errors
-    assert report.questions and all(r.get("score") == r.get("possible") for r in report.questions.values()), \
-        report.questions
+    assert set(report.questions) == set(lab.questions())
+    for q, r in report.questions.items():
+        assert "error" not in r and r["cases"], (q, r)
+        assert r["score"] == 0, (q, r)
+        # what a student reads first must say what to do, not crash on the stub's None
+        for case in r["cases"]:
+            assert "NoneType" not in case["message"], (q, case["message"])
 
 
 def _student_texts(lab) -> list[tuple[str, str]]:

@@ -54,7 +54,11 @@ def load_cases(lab):
 # --- calling the student's function ---------------------------------------------------------
 
 def call(fn, name, *args, **kwargs):
-    """Call the student's `fn` on private copies of array arguments; clear message if missing."""
+    """Call the student's `fn` on private copies of array arguments.
+
+    Clear messages for what students meet first: a function that is not defined (renamed, or
+    its cell not run) and a stub that returns None.
+    """
     assert fn is not None, (
         f"`{name}` is not defined: run the cell that defines it, and keep its name and "
         f"signature as given"
@@ -62,7 +66,12 @@ def call(fn, name, *args, **kwargs):
     assert callable(fn), f"`{name}` should be a function, got {type(fn).__name__}"
     args = [_copy(a) for a in args]
     kwargs = {k: _copy(v) for k, v in kwargs.items()}
-    return fn(*args, **kwargs)
+    out = fn(*args, **kwargs)
+    # every graded function returns something; None means a stub or a missing `return`
+    assert out is not None, (
+        f"`{name}` returned None: the function is still a stub, or it is missing a `return`"
+    )
+    return out
 
 
 def _copy(value):
