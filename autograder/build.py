@@ -13,13 +13,13 @@ from pathlib import Path
 import nbformat
 
 from .cases import write_cases
-from .labs import DIST, SUPPORT, Lab
+from .labs import DIST, SUPPORT, Lab, load_module
 
 ZIP_REQUIREMENTS = Path(__file__).parent / "zip-requirements.txt"
 from .notebooks import render
 
 # Keys our own tooling reads from otter_config.json; everything else is otter's.
-COURSE_KEYS = {"timeout", "cell_timeout", "memory_limit_gb"}
+COURSE_KEYS = {"timeout", "cell_timeout", "memory_limit_gb", "datasets"}
 
 
 def _is_hidden(node: ast.FunctionDef) -> bool:
@@ -92,6 +92,12 @@ def build_zip(lab: Lab, stage: Path, zip_path: Path):
     shutil.copy(reqs if reqs.exists() else ZIP_REQUIREMENTS, stage / "requirements.txt")
     files = ["dllab_checks.py"] + [p.name for p in stage.glob("dllab_cases_*.pkl")]
     shutil.copy(SUPPORT / "dllab_checks.py", stage / "dllab_checks.py")
+    datasets = lab.otter_config().get("datasets", [])
+    if datasets:  # grading re-runs the student's training: the data travels with the zip
+        data = load_module(SUPPORT / "dllab_data.py", "dllab_data_for_build")
+        for filename in datasets:
+            data.write_course_file(filename, stage / "datasets")
+        files.append("datasets")
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     with _chdir(stage):  # otter generate only packs files below the working directory
         otter_generate(

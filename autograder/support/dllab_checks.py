@@ -19,6 +19,7 @@ import os as _os
 
 from numpy._core import multiarray as _ma
 from numpy._core import umath as _um
+from numpy._core._ufunc_config import errstate as _errstate
 
 _float64 = _ma.dtype("float64")
 _asarray = _ma.array          # C function: np.array(obj, dtype=..., copy=...)
@@ -122,19 +123,18 @@ def assert_close(got, expected, name="output", rtol=1e-6, atol=1e-8):
         f"`{name}`: expected shape {exp_arr.shape}, got {got_arr.shape}"
     )
     tol = atol + rtol * _absolute(exp_arr)
-    ok = (_absolute(got_arr - exp_arr) <= tol) & _isfinite(got_arr)
+    with _errstate(invalid="ignore"):  # inf - inf is nan: judged below, not worth a warning
+        ok = (_absolute(got_arr - exp_arr) <= tol) & _isfinite(got_arr)
     # equal infinities count as equal
     ok = ok | ((got_arr == exp_arr) & ~_isfinite(exp_arr))
     if not ok.all():
-        bad = (~ok).nonzero()
-        first = tuple(int(axis[0]) for axis in bad)
-        n_bad = int(bad[0].size) if bad else 1
+        flat_bad = (~ok).reshape(-1).nonzero()[0]  # reshape: numpy 2 refuses nonzero() on 0-d
+        first = tuple(int(i) for i in _ma.unravel_index(int(flat_bad[0]), exp_arr.shape))
         where = f" at index {_fmt_index(first)}" if first else ""
-        g = got_arr[first] if first else got_arr.item()
-        e = exp_arr[first] if first else exp_arr.item()
         raise AssertionError(
-            f"`{name}`: values differ{where}: expected {float(e):.6g}, got {float(g):.6g} "
-            f"({n_bad} of {exp_arr.size} values outside rtol={rtol:g}, atol={atol:g})"
+            f"`{name}`: values differ{where}: expected {float(exp_arr[first]):.6g}, "
+            f"got {float(got_arr[first]):.6g} "
+            f"({flat_bad.size} of {exp_arr.size} values outside rtol={rtol:g}, atol={atol:g})"
         )
     return got_arr
 

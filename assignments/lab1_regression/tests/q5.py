@@ -1,0 +1,38 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+name = "q5"
+points = 4
+# the bar of the hidden test (benchmarks/train_thresholds.py: LAB1_MAX_TEST_MAE), shown to students
+MAX_TEST_MAE = 3.0
+
+
+def _test_mae(model, x, y, label):
+    from dllab_checks import as_float_array
+    assert model is not None, (
+        "`model` is not defined or is None: run the cells that build and train the model")
+    assert hasattr(model, "predict"), f"`model` should be the trained Keras model, got {type(model).__name__}"
+    pred = as_float_array(model.predict(x, verbose=0), f"{label}: model.predict")
+    assert pred.size == len(y), f"{label}: expected {len(y)} predictions, got an array of shape {pred.shape}"
+    return (pred.reshape(-1) - y).__abs__().mean()
+
+
+@test_case(points=1, hidden=False)
+def test_test_mae_on_your_data(model, x_test_s, y_test):
+    from dllab_checks import as_float_array
+    # the same bar as the hidden test, on the notebook's own standardized test set
+    assert x_test_s is not None and y_test is not None, "run the cells that load and standardize the data"
+    mae = _test_mae(model, as_float_array(x_test_s, "x_test_s"), as_float_array(y_test, "y_test"), "your model")
+    assert mae < MAX_TEST_MAE, f"test MAE {mae:.3f} k$: expected below {MAX_TEST_MAE} k$"
+
+
+@test_case(points=3, hidden=True)
+def test_trained_model_beats_threshold_and_baselines(model):
+    from dllab_checks import load_cases
+    case = load_cases("lab1_regression")["trained_model"]
+    mae = _test_mae(model, case["x_test_s"], case["y_test"], "the trained model on the test set")
+    assert mae < case["mean_mae"], (
+        f"test MAE {mae:.3f} k$ is no better than predicting the mean price ({case['mean_mae']:.3f} k$)")
+    assert mae < case["linear_mae"], (
+        f"test MAE {mae:.3f} k$ is no better than the linear baseline ({case['linear_mae']:.3f} k$)")
+    assert mae < case["max_mae"], f"test MAE {mae:.3f} k$: expected below {case['max_mae']:.2f} k$"

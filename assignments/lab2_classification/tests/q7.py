@@ -1,0 +1,34 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+name = "q7"
+points = 4
+# the bar of the hidden test (benchmarks/train_thresholds.py: LAB2_MIN_TEST_ACCURACY), shown to students
+MIN_TEST_ACCURACY = 0.97
+
+
+def _accuracy(mlp, x, y, label):
+    from dllab_checks import as_float_array
+    assert mlp is not None, "`mlp` is not defined or is None: run the cells that build and train the classifier"
+    assert hasattr(mlp, "predict"), f"`mlp` should be the trained Keras model, got {type(mlp).__name__}"
+    probs = as_float_array(mlp.predict(x, verbose=0), f"{label}: mlp.predict")
+    assert probs.shape == (len(y), 10), f"{label}: expected predictions of shape {(len(y), 10)}, got {probs.shape}"
+    return (probs.argmax(axis=1) == y).mean()
+
+
+@test_case(points=1, hidden=False)
+def test_accuracy_on_your_test_set(mlp, x_test_flat, y_test):
+    from dllab_checks import as_float_array
+    assert x_test_flat is not None and y_test is not None, "run the cells that load and flatten the data"
+    acc = _accuracy(mlp, as_float_array(x_test_flat, "x_test_flat"), as_float_array(y_test, "y_test"), "your classifier")
+    assert acc > MIN_TEST_ACCURACY, f"test accuracy {acc:.4f}: expected above {MIN_TEST_ACCURACY}"
+
+
+@test_case(points=3, hidden=True)
+def test_trained_classifier_accuracy(mlp):
+    from dllab_checks import as_float_array, load_cases
+    case = load_cases("lab2_classification")["trained_mlp"]
+    x = as_float_array(case["x_test"]) / 255.0  # the notebook's preprocessing: flatten, scale to [0, 1]
+    acc = _accuracy(mlp, x.astype("float32"), case["y_test"], "the trained classifier on the MNIST test set")
+    assert acc > case["min_accuracy"], (
+        f"MNIST test accuracy {acc:.4f}: expected above {case['min_accuracy']:.2f}")
