@@ -151,3 +151,90 @@ def assert_equal(got, expected, name="output"):
         )
         return
     assert expected == got, f"`{name}`: expected {expected!r}, got {got!r}"
+
+
+# --- Keras models: what two spellings of the same network share ----------------------------
+
+def describe_layers(model, name):
+    """The facts of every layer that two spellings of the same network share.
+
+    InputLayer and Dropout change neither shapes nor weights, so they are skipped; an
+    Activation, ReLU or Softmax layer is folded into the linear layer just before it, so that
+    Dense(84, activation="relu") and Dense(84) + Activation("relu") describe the same network.
+    """
+    assert model is not None, f"`{name}` returned None: the function is still a stub"
+    assert hasattr(model, "layers") and hasattr(model, "count_params"), (
+        f"`{name}` should return a keras.Model, got {type(model).__name__}")
+    rows = []
+    for layer in model.layers:
+        kind = type(layer).__name__
+        if kind in ("InputLayer", "Dropout"):
+            continue
+        try:
+            shape = tuple(layer.output.shape)
+        except (AttributeError, ValueError):
+            raise AssertionError(
+                f"`{name}`: layer {layer.name!r} has no output shape; start the model with "
+                f"keras.Input(shape=input_shape) so that Keras builds every layer")
+        cfg = layer.get_config()
+        fn = getattr(layer, "activation", None)
+        act = getattr(fn, "__name__", None) if fn is not None else None
+        folded = None
+        if kind == "Activation":
+            folded = act
+        elif kind == "ReLU" and not cfg.get("max_value") and not cfg.get("negative_slope") \
+                and not cfg.get("threshold"):
+            folded = "relu"
+        elif kind == "Softmax" and cfg.get("axis") in (-1, [-1], (-1,)):
+            folded = "softmax"
+        if folded is not None:
+            if rows and rows[-1].get("activation") == "linear":
+                rows[-1]["activation"] = folded
+            else:
+                rows.append({"type": "Activation", "output_shape": shape, "activation": folded})
+            continue
+        row = {"type": kind, "output_shape": shape, "params": int(layer.count_params())}
+        if act is not None:
+            row["activation"] = act
+        if "kernel_size" in cfg:
+            row["kernel_size"] = tuple(cfg["kernel_size"])
+            row["strides"] = tuple(cfg["strides"])
+            row["padding"] = cfg["padding"]
+        if "pool_size" in cfg:
+            # no padding here: for the even sizes these networks pool, "same" and "valid"
+            # give the same output, and the output shape already shows any difference
+            row["pool_size"] = tuple(cfg["pool_size"])
+            row["strides"] = tuple(cfg["strides"])
+        rows.append(row)
+    return rows
+
+
+def assert_architecture(model, expected, name):
+    """`model` has the layers `expected` lists (rows of describe_layers), and is compiled."""
+    rows = describe_layers(model, name)
+    assert_equal(len(rows), len(expected),
+                 f"{name}: number of layers (Input, Dropout skipped; Activation folded)")
+    for i, (got, want) in enumerate(zip(rows, expected)):
+        assert_equal(got, want, f"{name}: layer {i + 1} ({want['type']})")
+    assert_equal(int(model.count_params()), int(sum(r.get("params", 0) for r in expected)),
+                 f"{name}: total parameters")
+    assert getattr(model, "compiled", False), f"`{name}` should return a compiled model"
+
+
+def accuracy(model, x, y, name, n_params=None):
+    """Share of `model.predict(x)`'s argmax equal to the labels `y` (a trained classifier).
+
+    With `n_params`, the model must first have that many parameters: a different (bigger)
+    network does not earn the marks of a question about a given one.
+    """
+    assert model is not None, (
+        f"`{name}` is None or not defined: run the cells that build and train it")
+    assert hasattr(model, "predict") and hasattr(model, "count_params"), (
+        f"`{name}` should be a trained keras.Model, got {type(model).__name__}")
+    if n_params is not None:
+        assert_equal(int(model.count_params()), n_params, f"{name}: number of parameters")
+    labels = as_float_array(y, "labels").reshape(-1)
+    probs = as_float_array(model.predict(x, batch_size=500, verbose=0), f"{name}.predict")
+    assert probs.ndim == 2 and probs.shape[0] == labels.shape[0], (
+        f"`{name}.predict`: expected shape ({labels.shape[0]}, number of classes), got {probs.shape}")
+    return float((probs.argmax(axis=1) == labels).mean())

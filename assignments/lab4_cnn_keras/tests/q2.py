@@ -1,0 +1,40 @@
+from otter.test_files import test_case
+
+from dllab_checks import describe_layers, assert_architecture
+
+OK_FORMAT = False
+name = "q2"
+points = 4
+
+
+# LeNet-5 as COURSE.md and lecture 3 give it; parameter counts as lecture 2 computes them
+LENET5 = [
+    {"type": "Conv2D", "output_shape": (None, 28, 28, 6), "params": 156, "activation": "relu",
+     "kernel_size": (5, 5), "strides": (1, 1), "padding": "same"},
+    {"type": "MaxPooling2D", "output_shape": (None, 14, 14, 6), "params": 0,
+     "pool_size": (2, 2), "strides": (2, 2)},
+    {"type": "Conv2D", "output_shape": (None, 10, 10, 16), "params": 2416, "activation": "relu",
+     "kernel_size": (5, 5), "strides": (1, 1), "padding": "valid"},
+    {"type": "MaxPooling2D", "output_shape": (None, 5, 5, 16), "params": 0,
+     "pool_size": (2, 2), "strides": (2, 2)},
+    {"type": "Flatten", "output_shape": (None, 400), "params": 0},
+    {"type": "Dense", "output_shape": (None, 120), "params": 48120, "activation": "relu"},
+    {"type": "Dense", "output_shape": (None, 84), "params": 10164, "activation": "relu"},
+    {"type": "Dense", "output_shape": (None, 10), "params": 850, "activation": "softmax"},
+]
+
+
+@test_case(points=2, hidden=False)
+def test_lenet5_layers(build_lenet5):
+    from dllab_checks import assert_equal, call
+    model = call(build_lenet5, "build_lenet5")
+    assert_architecture(model, LENET5, "build_lenet5()")
+    assert_equal(int(model.count_params()), 61706, "build_lenet5(): total parameters")
+
+
+@test_case(points=2, hidden=True)
+def test_other_shapes_and_class_counts(build_lenet5):
+    from dllab_checks import call, load_cases
+    for case in load_cases("lab4_cnn_keras")["architectures"]["build_lenet5"]:
+        model = call(build_lenet5, "build_lenet5", **case["kwargs"])
+        assert_architecture(model, case["layers"], f"build_lenet5(**{case['kwargs']})")

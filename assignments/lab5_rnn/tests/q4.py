@@ -1,0 +1,38 @@
+from otter.test_files import test_case
+
+from dllab_checks import describe_layers, accuracy
+
+OK_FORMAT = False
+name = "q4"
+points = 4
+
+# Measured in benchmarks/train_thresholds_lab4_lab5.py; see benchmarks/results/thresholds_lab4_lab5.md
+THRESHOLD = 0.965
+
+
+def _accuracy(model, x, y, name):
+    """Accuracy of `model`, after checking that it is the network the question asks for."""
+    assert model is not None, (
+        f"`{name}` is None or not defined: run the cells that build and train it")
+    # the question is about a recurrent reader of rows: one recurrent layer, then the classifier
+    kinds = [r["type"] for r in describe_layers(model, name)]
+    assert len(kinds) == 2 and kinds[0] in ("SimpleRNN", "LSTM", "GRU") and kinds[1] == "Dense", (
+        f"`{name}` should be SimpleRNN, LSTM or GRU followed by Dense, got layers {kinds}")
+    return accuracy(model, x, y, name)
+
+
+@test_case(points=1, hidden=False)
+def test_accuracy_on_your_test_set(seq_model, x_test, y_test):
+    acc = _accuracy(seq_model, x_test, y_test, "seq_model")
+    assert acc >= THRESHOLD, (
+        f"`seq_model`: test accuracy {acc:.4f}, below the threshold {THRESHOLD}: train it as the notebook says")
+
+
+@test_case(points=3, hidden=True)
+def test_accuracy_on_mnist_test(seq_model):
+    from dllab_checks import load_cases
+    data = load_cases("lab5_rnn")["mnist_test"]
+    x = data["x"].astype("float32") / 255.0
+    acc = _accuracy(seq_model, x, data["y"], "seq_model")
+    assert acc >= THRESHOLD, (
+        f"`seq_model`: accuracy on the MNIST test set {acc:.4f}, below the threshold {THRESHOLD}")

@@ -1,0 +1,175 @@
+"""Reference solution of lab 4: LeNet-5 and a CIFAR-10 network in Keras.
+
+Each function below is cut out by the build (whole for the solution notebook, signature and
+docstring for the student's). The notebook imports numpy and keras itself, so every function
+uses only those two module names.
+"""
+
+import numpy as np
+import keras
+from keras import layers
+
+
+def conv_param_count(f, c_in, filters):
+    """Number of trainable parameters of a Conv2D layer with square f x f kernels and biases.
+
+    Inputs:
+    - f: kernel size (the kernel is f x f)
+    - c_in: number of input channels (the depth of every filter)
+    - filters: number of filters (output channels)
+    Returns: int, weights plus one bias per filter
+    """
+    return int((f * f * c_in + 1) * filters)
+
+
+def dense_param_count(n_in, n_out):
+    """Number of trainable parameters of a Dense layer with biases.
+
+    Inputs:
+    - n_in: number of inputs
+    - n_out: number of units
+    Returns: int, weights plus one bias per unit
+    """
+    return int((n_in + 1) * n_out)
+
+
+def output_size(n, f, stride=1, padding="valid"):
+    """Height (or width) of the output of a convolution or pooling window, as Keras computes it.
+
+    Inputs:
+    - n: input height (or width)
+    - f: window size (kernel size or pool size), odd when padding is "same"
+    - stride: step of the window
+    - padding: "valid" (no padding) or "same" (p = (f - 1) // 2 zeros on each side)
+    Returns: int, floor((n + 2p - f) / stride) + 1
+    """
+    pad = (f - 1) // 2 if padding == "same" else 0
+    return int((n + 2 * pad - f) // stride + 1)
+
+
+def build_lenet5(input_shape=(28, 28, 1), num_classes=10):
+    """LeNet-5 as in the lecture, compiled for integer labels.
+
+    Conv2D(6, 5, "same", relu) -> MaxPooling2D(2) -> Conv2D(16, 5, "valid", relu)
+    -> MaxPooling2D(2) -> Flatten -> Dense(120, relu) -> Dense(84, relu)
+    -> Dense(num_classes, softmax). 61,706 parameters for 28x28x1 inputs and 10 classes.
+    Strides 1 in the convolutions, pooling windows 2x2 with stride 2, biases everywhere
+    (Keras' defaults).
+
+    Compile with optimizer "adam", loss "sparse_categorical_crossentropy" and metric "accuracy".
+
+    Inputs:
+    - input_shape: (H, W, C) of one image
+    - num_classes: number of output units
+    Returns: a compiled keras.Model whose input is (None, *input_shape)
+    """
+    model = keras.Sequential([
+        keras.Input(shape=input_shape),
+        layers.Conv2D(6, 5, padding="same", activation="relu"),
+        layers.MaxPooling2D(2),
+        layers.Conv2D(16, 5, padding="valid", activation="relu"),
+        layers.MaxPooling2D(2),
+        layers.Flatten(),
+        layers.Dense(120, activation="relu"),
+        layers.Dense(84, activation="relu"),
+        layers.Dense(num_classes, activation="softmax"),
+    ], name="lenet5")
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def build_deeper_cnn(input_shape=(28, 28, 1), num_classes=10):
+    """LeNet-5 with one more convolution block after the first pooling (the lecture's exercise).
+
+    Conv2D(6, 5, "same", relu) -> MaxPooling2D(2)
+    -> Conv2D(64, 3, "same", relu) -> MaxPooling2D(2)          # the new block
+    -> Conv2D(16, 5, "valid", relu) -> MaxPooling2D(2) -> Flatten
+    -> Dense(120, relu) -> Dense(84, relu) -> Dense(num_classes, softmax).
+
+    Compiled like build_lenet5.
+
+    Inputs:
+    - input_shape: (H, W, C) of one image
+    - num_classes: number of output units
+    Returns: a compiled keras.Model
+    """
+    model = keras.Sequential([
+        keras.Input(shape=input_shape),
+        layers.Conv2D(6, 5, padding="same", activation="relu"),
+        layers.MaxPooling2D(2),
+        layers.Conv2D(64, 3, padding="same", activation="relu"),
+        layers.MaxPooling2D(2),
+        layers.Conv2D(16, 5, padding="valid", activation="relu"),
+        layers.MaxPooling2D(2),
+        layers.Flatten(),
+        layers.Dense(120, activation="relu"),
+        layers.Dense(84, activation="relu"),
+        layers.Dense(num_classes, activation="softmax"),
+    ], name="deeper_cnn")
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def build_cifar_cnn(input_shape=(32, 32, 3), num_classes=10):
+    """The exercise's CIFAR-10 network: conv, conv, pool, conv, conv, pool, flatten, dense, output.
+
+    Conv2D(32, 3, "same", relu) -> Conv2D(32, 3, "same", relu) -> MaxPooling2D(2)
+    -> Conv2D(64, 3, "same", relu) -> Conv2D(64, 3, "same", relu) -> MaxPooling2D(2)
+    -> Flatten -> Dense(128, relu) -> Dense(num_classes, softmax).
+
+    Compiled like build_lenet5.
+
+    Inputs:
+    - input_shape: (H, W, C) of one image
+    - num_classes: number of output units
+    Returns: a compiled keras.Model
+    """
+    model = keras.Sequential([
+        keras.Input(shape=input_shape),
+        layers.Conv2D(32, 3, padding="same", activation="relu"),
+        layers.Conv2D(32, 3, padding="same", activation="relu"),
+        layers.MaxPooling2D(2),
+        layers.Conv2D(64, 3, padding="same", activation="relu"),
+        layers.Conv2D(64, 3, padding="same", activation="relu"),
+        layers.MaxPooling2D(2),
+        layers.Flatten(),
+        layers.Dense(128, activation="relu"),
+        layers.Dense(num_classes, activation="softmax"),
+    ], name="cifar_cnn")
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def feature_maps(model, images, layer_name):
+    """The activations (outputs) of one layer of `model` for a batch of images.
+
+    Inputs:
+    - model: a built keras.Model (Sequential or functional)
+    - images: array (N, H, W, C) in the model's input format
+    - layer_name: the `name` of one of the model's layers
+    Returns: np.ndarray, the layer's output for the N images, e.g. (N, 28, 28, 6) for
+    LeNet-5's first convolution
+    """
+    layer = model.get_layer(layer_name)
+    probe = keras.Model(inputs=model.inputs, outputs=layer.output)
+    return np.asarray(probe.predict(images, verbose=0))
+
+
+def train_model(model, x, y, epochs, batch_size=64, seed=0, validation_data=None):
+    """Train a compiled model with mini-batch gradient descent, reproducibly.
+
+    Seed every random generator Keras uses (keras.utils.set_random_seed) before fitting, so that
+    the shuffling of the batches is the same on every run.
+
+    Inputs:
+    - model: a compiled keras.Model
+    - x, y: training images and integer labels
+    - epochs: number of passes over (x, y)
+    - batch_size: examples per gradient step
+    - seed: int
+    - validation_data: optional (x_val, y_val), evaluated after each epoch
+    Returns: the keras History returned by model.fit
+    """
+    keras.utils.set_random_seed(seed)
+    return model.fit(x, y, epochs=epochs, batch_size=batch_size, shuffle=True,
+                     validation_data=validation_data, verbose=0)
