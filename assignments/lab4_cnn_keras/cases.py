@@ -6,25 +6,9 @@ Keras would be caught here, at build time. The evaluation images ride along, so 
 no network and no data folder.
 """
 
-import sys
-from pathlib import Path
-
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
-SUPPORT = HERE.parent.parent / "autograder" / "support"
-
-
-def _support(module):
-    """A module of autograder/support: the helpers the tests apply to the student's model
-    describe the expectations here too."""
-    if str(SUPPORT) not in sys.path:
-        sys.path.insert(0, str(SUPPORT))
-    return __import__(module)
-
-
-def _data():
-    return _support("dllab_data")
+from autograder.support import dllab_checks, dllab_data
 
 
 def _count_cases(keras, layers, rng):
@@ -88,7 +72,7 @@ def build_cases(ref):
     import keras
     from keras import layers
 
-    describe = _support("dllab_checks").describe_layers
+    describe = dllab_checks.describe_layers
     rng = np.random.default_rng(2024)
     conv, dense, sizes = _count_cases(keras, layers, rng)
     for kind, fn in (("conv", ref.conv_param_count), ("dense", ref.dense_param_count),
@@ -110,7 +94,7 @@ def build_cases(ref):
             {"kwargs": kwargs, "layers": describe(getattr(ref, builder)(**kwargs), builder)}
             for kwargs in kwargs_list]
 
-    data = _data()
+    data = dllab_data
     (_, _), (x_test, y_test) = data.load_mnist()
     (_, _), (x_eval, y_eval) = data.load_cifar10_subset()
     cifar_params = int(ref.build_cifar_cnn().count_params())

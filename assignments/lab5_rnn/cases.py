@@ -5,25 +5,9 @@ expected hidden states come from an implementation other than the reference. The
 if the reference and Keras disagree.
 """
 
-import sys
-from pathlib import Path
-
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
-SUPPORT = HERE.parent.parent / "autograder" / "support"
-
-
-def _support(module):
-    """A module of autograder/support: the helpers the tests apply to the student's model
-    describe the expectations here too."""
-    if str(SUPPORT) not in sys.path:
-        sys.path.insert(0, str(SUPPORT))
-    return __import__(module)
-
-
-def _data():
-    return _support("dllab_data")
+from autograder.support import dllab_checks, dllab_data
 
 
 def random_params(rng, n_x, n_a, n_y, scale=1.0):
@@ -103,7 +87,7 @@ def build_cases(ref):
             "the reference rnn_forward disagrees with keras.layers.SimpleRNN"
         keras_cases.append({"x": x, "a0": a0, "params": params, "a": a, "y_pred": y_pred})
 
-    describe = _support("dllab_checks").describe_layers
+    describe = dllab_checks.describe_layers
     architectures = [
         {"kwargs": kwargs, "layers": describe(ref.build_sequence_model(**kwargs), "build_sequence_model")}
         for kwargs in ({}, {"cell": "simple_rnn", "units": 32}, {"cell": "gru", "units": 16},
@@ -111,7 +95,7 @@ def build_cases(ref):
                        {"cell": "gru", "units": 8, "input_shape": (28, 28), "num_classes": 3})]
     keras.backend.clear_session()
 
-    (_, _), (x_test, y_test) = _data().load_mnist()
+    (_, _), (x_test, y_test) = dllab_data.load_mnist()
     return {
         "softmax": softmax,
         "cell": cell,
