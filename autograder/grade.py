@@ -31,7 +31,7 @@ from pathlib import Path
 import psutil
 
 from .check import NotebookError, default_timeout, read_notebook
-from .labs import ROOT, Lab
+from .labs import ROOT, SUPPORT, Lab
 
 # A submission's statuses, in the gradebook's "status" column.
 GRADED, INVALID, TIMEOUT, CRASHED, TAMPERED = "graded", "invalid", "timeout", "crashed", "tampered"
@@ -53,9 +53,13 @@ class BatchSummary:
 
 
 def question_points(lab: Lab) -> dict[str, float]:
+    """Points per question, read by otter from the test files themselves."""
     from otter.nbmeta_config import NBMetadataConfig
     from otter.test_files import create_test_file
 
+    # test files import the helpers that otter puts beside a submission; here they are ours
+    if str(SUPPORT) not in sys.path:
+        sys.path.append(str(SUPPORT))
     return {p.stem: float(create_test_file(str(p), NBMetadataConfig()).possible)
             for p in lab.test_files()}
 

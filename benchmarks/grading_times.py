@@ -29,7 +29,7 @@ RESULTS = ROOT / "benchmarks" / "results" / "grading.md"
 
 
 def _stats(xs):
-    return f"{statistics.median(xs):.1f} s (min {min(xs):.1f}, max {max(xs):.1f}, n={len(xs)})"
+    return f"{statistics.median(xs):.2f} s (min {min(xs):.2f}, max {max(xs):.2f}, n={len(xs)})"
 
 
 def _record(title, rows):
@@ -80,6 +80,7 @@ def lab_times(name: str, repeat: int):
             graded.append(r["seconds"])
     ratio = statistics.median(graded) / statistics.median(plain)
     _record(f"{name}: build and grading of the solution notebook", [
+        # the first build in a process pays for importing TensorFlow (the max)
         ("build (`python -m autograder build`)", _stats(builds)),
         ("plain execution (nbclient)", _stats(plain)),
         ("grading one submission (`otter run` via `grade`)", _stats(graded)),

@@ -6,8 +6,11 @@ repeated gradings of the heavy labs are marked slow.
 
 import ast
 import base64
+import csv
 import io
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -16,7 +19,7 @@ import pytest
 
 from autograder.check import check_notebook
 from autograder.grade import GRADED, Submission, grade_one, question_points
-from autograder.labs import all_labs
+from autograder.labs import ROOT, all_labs
 from autograder.stubs import body_lines
 
 LABS = [lab.name for lab in all_labs()]
@@ -47,13 +50,20 @@ def test_solution_scores_full_marks_under_otter_run(lab, monkeypatch):
     assert result["total"] == result["possible"] > 0, _failures(result)
 
 
-def test_student_notebook_runs_to_the_end_and_scores_zero(lab):
+def test_student_notebook_runs_to_the_end_and_scores_zero(lab, tmp_path):
     student = lab.dist(lab.out_root) / "student" / f"{lab.name}.ipynb"
     report = check_notebook(student, with_export=True)  # the Submit cell too
     assert not report.errors, report.errors
     assert set(report.questions) == set(lab.questions())
-    result = _grade(lab, student, "student")
-    assert {q: r["score"] for q, r in result["questions"].items()} == {q: 0.0 for q in lab.questions()}
+    # graded as an instructor does it: the command line, in a process of its own
+    proc = subprocess.run(
+        [sys.executable, "-m", "autograder", "grade", lab.name, str(student), "--out",
+         str(tmp_path / "out"), "--autograder", str(lab.zip_path(lab.out_root))],
+        cwd=ROOT, capture_output=True, text=True, timeout=1500)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    rows = list(csv.DictReader(open(tmp_path / "out" / "gradebook.csv")))
+    assert len(rows) == 1 and rows[0]["status"] == "graded", rows
+    assert {q: float(rows[0][q]) for q in lab.questions()} == {q: 0.0 for q in lab.questions()}
 
 
 def test_public_checks_work_without_the_notebook_file_as_in_colab(lab, tmp_path):
