@@ -1,12 +1,11 @@
 """lab1_regression: the reference earns full marks, and the notebook trains what was measured."""
 
-import importlib.util
 import re
 import sys
 
 import pytest
 
-from autograder.labs import ROOT, Lab
+from autograder.labs import ROOT, Lab, load_module
 from harness import run_question
 
 LAB = Lab("lab1_regression")
@@ -15,10 +14,7 @@ import train_thresholds  # noqa: E402
 
 
 def _module(path):
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(path, f"{LAB.name}_{path.stem}")
 
 
 @pytest.mark.parametrize("question", [q for q in LAB.questions() if q != "q5"])
