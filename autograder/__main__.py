@@ -1,4 +1,4 @@
-"""Command line: python -m autograder {build,check,grade} ... (see README.md)."""
+"""`python -m autograder ...`: the same command line as `dllab ...` (see README.md)."""
 
 from .cli import main
 

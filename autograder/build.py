@@ -1,10 +1,11 @@
-"""`python -m autograder build`: student notebook, solution notebook and otter autograder zip."""
+"""`dllab build`: student notebook, solution notebook and otter autograder zip of a lab."""
 
 import ast
-import re
 import contextlib
 import json
+import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -13,13 +14,12 @@ from pathlib import Path
 import nbformat
 
 from .cases import write_cases
-from .labs import DIST, SUPPORT, Lab, load_module
+from .labs import DIST, SUPPORT, Lab, otter_config
+from .notebooks import PUBLIC_CHECKS_MODULE, render
+from .requirements import grading_requirements
+from .support import dllab_data
 
-ZIP_REQUIREMENTS = Path(__file__).parent / "zip-requirements.txt"
-from .notebooks import render
-
-# Keys our own tooling reads from otter_config.json; everything else is otter's.
-COURSE_KEYS = {"timeout", "cell_timeout", "memory_limit_gb", "datasets"}
+log = logging.getLogger(__name__)
 
 
 def _is_hidden(node: ast.FunctionDef) -> bool:
@@ -51,11 +51,6 @@ def public_test_source(source: str) -> str:
     return "".join(line for i, line in enumerate(lines) if i not in drop)
 
 
-# The student's copy of the comparison helpers goes by another name, so that during grading a
-# hidden test's `import dllab_checks` finds the zip's copy, never one the notebook brought.
-PUBLIC_CHECKS_MODULE = "dllab_public_checks"
-
-
 def write_tests(lab: Lab, full_dir: Path, public_dir: Path):
     full_dir.mkdir(parents=True, exist_ok=True)
     public_dir.mkdir(parents=True, exist_ok=True)
@@ -67,7 +62,7 @@ def write_tests(lab: Lab, full_dir: Path, public_dir: Path):
 
 
 def otter_config_for_zip(lab: Lab) -> dict:
-    config = {k: v for k, v in lab.otter_config().items() if k not in COURSE_KEYS}
+    config = otter_config()
     config["assignment_name"] = lab.name  # otter refuses a notebook of another lab
     return config
 
@@ -87,16 +82,12 @@ def build_zip(lab: Lab, stage: Path, zip_path: Path):
     from otter.generate import main as otter_generate
 
     (stage / "otter_config.json").write_text(json.dumps(otter_config_for_zip(lab), indent=2))
-    # the grading image's packages: the lab's own list where it has one, else the course's
-    reqs = lab.folder / "requirements.txt"
-    shutil.copy(reqs if reqs.exists() else ZIP_REQUIREMENTS, stage / "requirements.txt")
-    files = ["dllab_checks.py"] + [p.name for p in stage.glob("dllab_cases_*.pkl")]
+    (stage / "requirements.txt").write_text("\n".join(grading_requirements()) + "\n")
     shutil.copy(SUPPORT / "dllab_checks.py", stage / "dllab_checks.py")
-    datasets = lab.otter_config().get("datasets", [])
-    if datasets:  # grading re-runs the student's training: the data travels with the zip
-        data = load_module(SUPPORT / "dllab_data.py", "dllab_data_for_build")
-        for filename in datasets:
-            data.write_course_file(filename, stage / "datasets")
+    files = ["dllab_checks.py", lab.facts_name] + [p.name for p in stage.glob("dllab_cases_*.pkl")]
+    if lab.datasets:  # grading re-runs the student's training: the data travels with the zip
+        for filename in lab.datasets:
+            dllab_data.write_course_file(filename, stage / "datasets")
         files.append("datasets")
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     with _chdir(stage):  # otter generate only packs files below the working directory
@@ -110,7 +101,7 @@ def build_zip(lab: Lab, stage: Path, zip_path: Path):
         )
 
 
-def build(lab: Lab, out_root: Path = DIST, log=print) -> Path:
+def build(lab: Lab, out_root: Path = DIST) -> Path:
     start = time.perf_counter()
     out = lab.dist(out_root)
     if out.exists():
@@ -119,10 +110,11 @@ def build(lab: Lab, out_root: Path = DIST, log=print) -> Path:
         stage = Path(tmp)
         write_tests(lab, stage / "tests", stage / "public_tests")
         write_cases(lab, stage)
+        facts = stage / lab.facts_name
         for kind, solution in (("student", False), ("solution", True)):
             path = out / kind / f"{lab.name}.ipynb"
             path.parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(render(lab, stage / "public_tests", solution), path)
+            nbformat.write(render(lab, stage / "public_tests", facts, solution), path)
         build_zip(lab, stage, lab.zip_path(out_root))
-    log(f"built {lab.name} in {time.perf_counter() - start:.1f} s -> {out}")
+    log.info("built %s in %.1f s -> %s", lab.name, time.perf_counter() - start, out)
     return out

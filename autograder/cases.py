@@ -1,22 +1,33 @@
-"""Write a lab's hidden test inputs and reference outputs (run at build time, never at grading)."""
+"""Write what a lab's tests read at grading time (run at build time, never at grading).
 
+- `dllab_cases_<lab>.pkl`: hidden inputs and reference outputs, from
+  `assignments/<lab>/cases.py:build_cases(reference)`; only the autograder zip has it.
+- `dllab_facts_<lab>.json`: the lab's thresholds and training budget (lab.toml), which public
+  and hidden tests read through `dllab_checks.lab_facts`; the student's notebook has it too.
+"""
+
+import json
 import pickle
 from pathlib import Path
 
 from .labs import Lab, load_module
 
 
-def write_cases(lab: Lab, out_dir: Path) -> Path | None:
-    """Run `assignments/<lab>/cases.py:build_cases(reference)` and pickle what it returns.
+def write_facts(lab: Lab, out_dir: Path) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / lab.facts_name
+    path.write_text(json.dumps(lab.public_facts(), indent=1, sort_keys=True))
+    return path
 
-    Returns the path written, or None when the lab has no cases.py.
-    """
+
+def write_cases(lab: Lab, out_dir: Path) -> Path | None:
+    """Both files above; returns the cases' path, or None when the lab has no cases.py."""
+    write_facts(lab, out_dir)
     if not lab.cases_file.exists():
         return None
     reference = lab.solution_module()
     builder = load_module(lab.cases_file, f"cases_{lab.name}")
     cases = builder.build_cases(reference)
-    out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / lab.cases_name
     with open(path, "wb") as f:
         pickle.dump(cases, f, protocol=pickle.HIGHEST_PROTOCOL)

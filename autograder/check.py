@@ -12,31 +12,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-from .labs import ROOT
+from .cells import cell_source
+from .errors import NotebookError
+from .labs import lab_of_notebook
 
 MARKER = "<<dllab-check-results>>"
 CHECK_CALL = re.compile(r"""grader\.check\(\s*["']([^"']+)["']\s*\)""")
-
-COLLECT_SOURCE = '''\
-import json as _json
-_dllab = {}
-for _q in %s:
-    try:
-        _t = grader.check(_q)
-        _dllab[_q] = {"score": float(_t.score), "possible": float(_t.possible),
-                      "cases": [{"passed": bool(r.passed), "message": r.message}
-                                for r in _t.test_case_results]}
-    except Exception as _e:
-        _dllab[_q] = {"error": f"{type(_e).__name__}: {_e}"}
-print("%s" + _json.dumps(_dllab))
-'''
-
-
-class NotebookError(Exception):
-    """The file is not a notebook we can run (not JSON, not nbformat)."""
+# for a notebook that is none of our labs'
+FALLBACK_TIMEOUT = 900.0
 
 
 @dataclass
@@ -82,8 +69,10 @@ def questions_in(nb) -> list[str]:
     return seen
 
 
-def default_timeout() -> float:
-    return float(json.loads((ROOT / "otter_config.json").read_text()).get("timeout", 900))
+def default_timeout(nb) -> float:
+    """The notebook's lab's grading timeout (lab.toml), for a whole run of the notebook."""
+    lab = lab_of_notebook(nb)
+    return float(lab.grading["timeout"]) if lab else FALLBACK_TIMEOUT
 
 
 def _cell_errors(cells) -> list[str]:
@@ -108,12 +97,14 @@ def check_notebook(path: Path, timeout: float | None = None, with_export: bool =
     # the export cell would zip the notebook; checking must not leave files behind
     if not with_export:
         nb.cells = [c for c in nb.cells if "otter_ignore" not in c.get("metadata", {}).get("tags", [])]
-    nb.cells.append(nbformat.v4.new_code_cell(COLLECT_SOURCE % (json.dumps(questions), MARKER)))
-    timeout = timeout or default_timeout()
+    nb.cells.append(nbformat.v4.new_code_cell(cell_source("collect", QUESTIONS=questions, MARKER=MARKER)))
+    timeout = timeout or default_timeout(nb)
     with tempfile.TemporaryDirectory(prefix="dllab-check-") as tmp:
         if file_beside:  # as in Jupyter, where otter finds the notebook file it runs in
             shutil.copy(path, Path(tmp) / Path(path).name)
-        client = NotebookClient(nb, timeout=timeout, allow_errors=True, kernel_name="python3",
+        # IPC sockets in the scratch folder: ipykernel warns about unencrypted TCP otherwise
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(tmp) / "kernel"))
+        client = NotebookClient(nb, km=km, timeout=timeout, allow_errors=True,
                                 resources={"metadata": {"path": tmp}})
         try:
             client.execute()

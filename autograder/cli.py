@@ -1,15 +1,29 @@
-"""Argument parsing for `python -m autograder`; each command lives in its own module."""
+"""The command line: `dllab` (or `python -m autograder`) build | check | grade.
+
+Each command lives in its own module, imported when the command runs: `--help` and argument
+errors need neither the notebook stack nor TensorFlow.
+"""
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
 
-from .labs import DIST, ROOT, UnknownLab, all_labs, get_lab
+from .errors import DataUnavailableError, NotebookError, UnknownLab
+from .labs import DIST, all_labs, get_lab
 
-# The course's shared data folder, when the project sits beside it (CI, the course's machines);
-# anywhere else the loader uses DLLAB_DATA_DIR if set, or Keras' download.
-SHARED_DATA = ROOT.parent / "shared" / "datasets"
+EXIT_CODES = """\
+exit codes:
+  0  done: build built every lab; check saw every public check pass; grade wrote the
+     gradebook and graded at least one submission (a row that could not be graded says why)
+  1  done, with a finding: check saw a failed public check or a cell error; grade could
+     grade no submission normally; build found no lab
+  2  not done: bad arguments, an unknown lab, a file that is not a notebook, data that
+     cannot be loaded, a missing autograder zip (one line on stderr says which)
+"""
+
+log = logging.getLogger("autograder")
 
 
 def _cmd_build(args) -> int:
@@ -17,7 +31,7 @@ def _cmd_build(args) -> int:
 
     labs = [get_lab(name) for name in args.labs] if args.labs else all_labs()
     if not labs:
-        print("no labs found under assignments/", file=sys.stderr)
+        log.error("no labs found under assignments/")
         return 1
     for lab in labs:
         build(lab, Path(args.out))
@@ -39,54 +53,83 @@ def _cmd_grade(args) -> int:
     summary = grade_batch(lab, [Path(p) for p in args.submissions], Path(args.out),
                           zip_path=Path(args.autograder) if args.autograder else None,
                           timeout=args.timeout, jobs=args.jobs, force=args.force,
-                          cell_timeout=args.cell_timeout)
+                          cell_timeout=args.cell_timeout, progress=not args.quiet)
     return 0 if summary.graded or summary.skipped else 1
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    p = argparse.ArgumentParser(
+        prog="dllab", description="Build, check and grade the Deep Learning Lab notebooks "
+        "(also: python -m autograder).", epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    verbosity = p.add_mutually_exclusive_group()
+    verbosity.add_argument("-q", "--quiet", action="store_true",
+                           help="print only warnings and errors (no progress bar)")
+    verbosity.add_argument("-v", "--verbose", action="store_true", help="print debugging details")
     sub = p.add_subparsers(dest="command", required=True)
 
-    b = sub.add_parser("build", help="build student notebooks, solutions and autograder zips")
+    b = sub.add_parser("build", help="build student notebooks, solutions and autograder zips",
+                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     b.add_argument("labs", nargs="*", help="lab names (default: every lab)")
     b.add_argument("--out", default=str(DIST), help="output folder (default: dist/)")
     b.set_defaults(func=_cmd_build)
 
-    c = sub.add_parser("check", help="run a notebook and print its public checks")
+    c = sub.add_parser("check", help="run a notebook and print its public checks",
+                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     c.add_argument("notebook")
     c.add_argument("--timeout", type=float, default=None,
-                   help="seconds for the whole notebook (default: otter_config.json's timeout)")
+                   help="seconds for the whole notebook (default: its lab's grading timeout)")
     c.set_defaults(func=_cmd_check)
 
-    g = sub.add_parser("grade", help="grade submissions into DIR/gradebook.csv")
+    g = sub.add_parser("grade", help="grade submissions into DIR/gradebook.csv",
+                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     g.add_argument("lab")
     g.add_argument("submissions", nargs="+", help="notebooks, grader.export() zips, or folders")
     g.add_argument("--out", required=True, help="output folder for gradebook.csv and feedback/")
     g.add_argument("--autograder", help="autograder zip (default: dist/<lab>/autograder/...)")
     g.add_argument("--timeout", type=float, default=None,
-                   help="seconds per submission (default: otter_config.json's timeout)")
+                   help="seconds per submission (default: the lab's grading timeout, lab.toml)")
     g.add_argument("--cell-timeout", type=float, default=None,
                    help="seconds before one cell is interrupted and grading goes on "
-                        "(default: otter_config.json's cell_timeout)")
+                        "(default: the lab's cell_timeout, lab.toml)")
     g.add_argument("-j", "--jobs", type=int, default=None, help="parallel gradings (default: cores)")
     g.add_argument("--force", action="store_true", help="grade again what is already graded")
     g.set_defaults(func=_cmd_grade)
     return p
 
 
-def main(argv=None) -> int:
-    from .check import NotebookError
+class _Formatter(logging.Formatter):
+    """Progress as plain lines; warnings and errors say which they are."""
 
+    def format(self, record):
+        message = super().format(record)
+        return message if record.levelno < logging.WARNING else f"{record.levelname.lower()}: {message}"
+
+
+def _configure_logging(args):
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Formatter("%(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO
+    # our own messages at the chosen level; other libraries' (TensorFlow's retracing notes,
+    # say) only when they are errors, or when asked for with -v
+    root.setLevel(logging.DEBUG if args.verbose else logging.ERROR)
+    log.setLevel(level)
+
+
+def _quiet_tensorflow():
+    """TensorFlow's C++ start-up log (oneDNN, CUDA, cpu features) is noise in every command;
+    set before TensorFlow is imported, here or in the processes we start."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def main(argv=None) -> int:
     args = parser().parse_args(argv)
-    if "DLLAB_DATA_DIR" not in os.environ and SHARED_DATA.is_dir():
-        os.environ["DLLAB_DATA_DIR"] = str(SHARED_DATA)
+    _configure_logging(args)
+    _quiet_tensorflow()
     try:
         return args.func(args)
-    except (UnknownLab, NotebookError, FileNotFoundError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    except RuntimeError as e:
-        if type(e).__name__ != "DataUnavailableError":
-            raise
-        print(f"error: {e}", file=sys.stderr)
+    except (UnknownLab, NotebookError, FileNotFoundError, DataUnavailableError) as e:
+        log.error("%s", e)
         return 2

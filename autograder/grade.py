@@ -1,4 +1,4 @@
-"""`python -m autograder grade LAB SUBMISSIONS... --out DIR`: a gradebook for a class.
+"""`dllab grade LAB SUBMISSIONS... --out DIR`: a gradebook for a class.
 
 Each submission is graded by `otter run` with the lab's autograder zip, in a process of its
 own (autograder.run_one) under a timeout; the whole process tree, kernel included, is
@@ -15,6 +15,7 @@ Layout of DIR:
 import csv
 import io
 import json
+import logging
 import os
 import resource
 import subprocess
@@ -29,8 +30,12 @@ from pathlib import Path
 
 import psutil
 
-from .check import NotebookError, default_timeout, read_notebook
-from .labs import ROOT, SUPPORT, Lab
+from .check import read_notebook
+from .errors import NotebookError
+from .labs import Lab
+from .testfiles import question_points
+
+log = logging.getLogger(__name__)
 
 # A submission's statuses, in the gradebook's "status" column.
 GRADED, INVALID, TIMEOUT, CRASHED, TAMPERED = "graded", "invalid", "timeout", "crashed", "tampered"
@@ -49,18 +54,6 @@ class BatchSummary:
     skipped: int = 0
     failed: int = 0
     duplicates: list = field(default_factory=list)
-
-
-def question_points(lab: Lab) -> dict[str, float]:
-    """Points per question, read by otter from the test files themselves."""
-    from otter.nbmeta_config import NBMetadataConfig
-    from otter.test_files import create_test_file
-
-    # test files import the helpers that otter puts beside a submission; here they are ours
-    if str(SUPPORT) not in sys.path:
-        sys.path.append(str(SUPPORT))
-    return {p.stem: float(create_test_file(str(p), NBMetadataConfig()).possible)
-            for p in lab.test_files()}
 
 
 # --- collecting submissions ----------------------------------------------------------------
@@ -152,7 +145,7 @@ def grade_one(sub: Submission, zip_path: Path, timeout: float, points: dict,
         if cell_timeout:
             cmd.append(str(cell_timeout))
         with open(log_path, "wb") as log:
-            proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
                                     stdin=subprocess.DEVNULL,
                                     preexec_fn=_limit_memory(memory_gb) if memory_gb else None)
             try:
@@ -176,11 +169,11 @@ def grade_one(sub: Submission, zip_path: Path, timeout: float, points: dict,
 
 def _crash_reason(log_path: Path, code: int) -> str:
     text = log_path.read_text(errors="replace")[-MAX_LOG:]
-    lines = [l for l in text.splitlines() if l.strip()]
-    known = [l for l in lines if "DeadKernelError" in l or "Kernel died" in l]
+    lines = [line for line in text.splitlines() if line.strip()]
+    known = [line for line in lines if "DeadKernelError" in line or "Kernel died" in line]
     if known:
         return "the notebook's kernel died (sys.exit, os._exit, or out of memory?)"
-    if any("assignment name" in l.lower() or "assignment_name" in l for l in lines):
+    if any("assignment name" in line.lower() or "assignment_name" in line for line in lines):
         return "this notebook belongs to another lab (its assignment name does not match)"
     tail = lines[-1] if lines else "no output"
     return f"grading failed (exit code {code}): {tail[:300]}"
@@ -228,7 +221,7 @@ def feedback_markdown(r: dict, questions: list[str]) -> str:
             pts = f" ({c['points']:g} pt)" if c.get("points") is not None else ""
             lines.append(f"- {kind} test{pts}: {verdict}")
             if not c["passed"]:
-                lines += ["", "  ```", *["  " + l for l in c["message"].splitlines()], "  ```"]
+                lines += ["", "  ```", *["  " + line for line in c["message"].splitlines()], "  ```"]
         lines.append("")
     return "\n".join(lines)
 
@@ -237,16 +230,20 @@ def feedback_markdown(r: dict, questions: list[str]) -> str:
 
 def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = None,
                 timeout: float | None = None, jobs: int | None = None, force: bool = False,
-                cell_timeout: float | None = None, log=print) -> BatchSummary:
+                cell_timeout: float | None = None, progress: bool = True) -> BatchSummary:
+    """Grade every submission found in `paths` into `out`; `progress` shows a bar on stderr."""
+    from tqdm import tqdm
+    from tqdm.contrib.logging import logging_redirect_tqdm
+
     zip_path = zip_path or lab.zip_path()
     if not zip_path.exists():
-        raise FileNotFoundError(f"{zip_path} not found: run `python -m autograder build {lab.name}`")
-    config = lab.otter_config()
-    timeout = timeout or config.get("timeout") or default_timeout()
+        raise FileNotFoundError(f"{zip_path} not found: run `dllab build {lab.name}`")
+    limits = lab.grading
+    timeout = timeout or limits["timeout"]
     # a cell running past cell_timeout is interrupted and grading goes on with the next one;
     # the whole submission is stopped at `timeout`
-    cell_timeout = min(cell_timeout or config.get("cell_timeout", timeout), timeout)
-    memory_gb = config.get("memory_limit_gb")
+    cell_timeout = min(cell_timeout or limits["cell_timeout"], timeout)
+    memory_gb = limits.get("memory_limit_gb")
     jobs = jobs or os.cpu_count() or 1
     points = question_points(lab)
     questions = list(points)
@@ -257,9 +254,9 @@ def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = 
     subs, duplicates = collect(paths)
     summary = BatchSummary(duplicates=duplicates)
     for d in duplicates:
-        log(f"warning: {d}")
+        log.warning("warning: %s", d)
     if not subs:
-        log("no submissions found")
+        log.error("no submissions found")
     results, todo = {}, []
     for sub in subs:
         done = out / "results" / f"{sub.id}.json"
@@ -270,7 +267,7 @@ def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = 
             todo.append(sub)
 
     lock = threading.Lock()
-    progress = _Progress(len(todo), log)
+    bar = tqdm(total=len(todo), unit="submission", disable=not progress or not todo)
 
     def record(result):
         with lock:  # one writer at a time: a finished row is on disk before the next starts
@@ -282,30 +279,19 @@ def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = 
                 summary.graded += 1
             else:
                 summary.failed += 1
-            progress.step(result)
+            note = "" if result["status"] == GRADED else f" [{result['status']}: {result['reason']}]"
+            log.info("%s: %g/%g%s", result["id"], result["total"], result["possible"], note)
+            bar.update()
 
     write_gradebook(out, list(results.values()), questions)
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(grade_one, sub, zip_path, timeout, points, cell_timeout, memory_gb) for sub in todo]
+    with logging_redirect_tqdm(), bar, ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(grade_one, sub, zip_path, timeout, points, cell_timeout, memory_gb)
+                   for sub in todo]
         for fut in as_completed(futures):
             record(fut.result())
 
     from .report import write_summary
     write_summary(out, list(results.values()), questions, points)
-    log(f"gradebook: {out / 'gradebook.csv'} ({summary.graded} graded, {summary.failed} with a "
-        f"problem, {summary.skipped} already graded)")
+    log.info("gradebook: %s (%d graded, %d with a problem, %d already graded)",
+             out / "gradebook.csv", summary.graded, summary.failed, summary.skipped)
     return summary
-
-
-class _Progress:
-    def __init__(self, total, log):
-        self.total, self.done, self.log = total, 0, log
-
-    def step(self, result):
-        self.done += 1
-        width = 30
-        filled = int(width * self.done / max(self.total, 1))
-        bar = "#" * filled + "-" * (width - filled)
-        note = "" if result["status"] == GRADED else f" [{result['status']}]"
-        self.log(f"[{bar}] {self.done}/{self.total} {result['id']}: "
-                 f"{result['total']:g}/{result['possible']:g}{note}")

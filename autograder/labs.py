@@ -1,20 +1,32 @@
-"""Where each lab's sources live, and the few facts the build needs about them."""
+"""Where each lab's sources live, and the lab's facts from `assignments/<lab>/lab.toml`.
 
+A lab's `lab.toml` is the one place for what the build, the tests, the public checks, the
+benchmarks and the autograder zip need to know about it: its data sets, its questions, the
+training budget its thresholds were measured with, the thresholds, and the grading limits.
+"""
+
+import contextlib
 import importlib.util
 import json
+import os
 import sys
+import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
+from .errors import UnknownLab
+
+# The package lives at the top of the repository, beside the labs it builds (install it with
+# `pip install -e .`: the labs are the repository's, not the package's).
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = ROOT / "assignments"
 SOLUTIONS = ROOT / "solutions"
 SUPPORT = Path(__file__).resolve().parent / "support"
 DIST = ROOT / "dist"
+OTTER_CONFIG = ROOT / "otter_config.json"
 
-
-class UnknownLab(ValueError):
-    pass
+STUB_DIRECTIVE = "# STUB:"
 
 
 @dataclass(frozen=True)
@@ -45,22 +57,66 @@ class Lab:
     def cases_name(self) -> str:
         return f"dllab_cases_{self.name}.pkl"
 
+    @property
+    def facts_name(self) -> str:
+        return f"dllab_facts_{self.name}.json"
+
+    # --- the lab's facts (lab.toml) ------------------------------------------------------
+
+    @cached_property
+    def facts(self) -> dict:
+        with open(self.folder / "lab.toml", "rb") as f:
+            return tomllib.load(f)
+
+    @property
+    def title(self) -> str:
+        return self.facts["title"]
+
+    @property
+    def datasets(self) -> list[str]:
+        return list(self.facts.get("datasets", []))
+
+    @property
+    def training_budget(self) -> dict:
+        """The constants of the notebook's "Training budget" cell, e.g. {"SEED": 0, "EPOCHS": 130}."""
+        return dict(self.facts.get("training", {}))
+
+    @property
+    def thresholds(self) -> dict:
+        """name -> {"question", "metric", "min" or "max", "budget_seconds"}."""
+        return {k: dict(v) for k, v in self.facts.get("thresholds", {}).items()}
+
+    @property
+    def grading(self) -> dict:
+        """Limits of one grading: timeout, cell_timeout (seconds), memory_limit_gb."""
+        return dict(self.facts["grading"])
+
+    def public_facts(self) -> dict:
+        """What tests read through `dllab_checks.lab_facts(lab)`: nothing here is secret, so
+        the student's public checks get the same file as the autograder."""
+        return {"lab": self.name, "training": self.training_budget, "thresholds": self.thresholds}
+
+    def questions(self) -> list[str]:
+        """The question names in notebook order, as lab.toml lists them."""
+        return list(self.facts["questions"])
+
+    def question_title(self, question: str) -> str:
+        return self.facts["questions"][question]
+
     def test_files(self) -> list[Path]:
-        return sorted(self.tests_dir.glob("q*.py"), key=lambda p: _question_key(p.stem))
+        return [self.tests_dir / f"{q}.py" for q in self.questions()]
 
     def stub_names(self) -> list[str]:
         """The reference functions the template's `# STUB:` cells name, in order."""
-        import nbformat
-
         names = []
-        for cell in nbformat.read(self.template, as_version=4).cells:
-            if cell.cell_type == "code" and cell.source.startswith("# STUB:"):
-                first = cell.source.splitlines()[0][len("# STUB:"):]
+        for cell in json.loads(self.template.read_text())["cells"]:
+            source = "".join(cell["source"])
+            if cell["cell_type"] == "code" and source.startswith(STUB_DIRECTIVE):
+                first = source.splitlines()[0][len(STUB_DIRECTIVE):]
                 names += [n.strip() for n in first.split(",") if n.strip()]
         return names
 
-    def questions(self) -> list[str]:
-        return [p.stem for p in self.test_files()]
+    # --- where the build puts things -----------------------------------------------------
 
     def dist(self, root: Path = DIST) -> Path:
         return root / self.name
@@ -68,26 +124,18 @@ class Lab:
     def zip_path(self, root: Path = DIST) -> Path:
         return self.dist(root) / "autograder" / f"{self.name}-autograder.zip"
 
-    def otter_config(self) -> dict:
-        """The top-level otter_config.json, updated with the lab's own overrides."""
-        config = json.loads((ROOT / "otter_config.json").read_text())
-        override = self.folder / "otter_config.json"
-        if override.exists():
-            config.update(json.loads(override.read_text()))
-        return config
-
     def solution_module(self):
         return load_module(self.solution_file, f"solutions_{self.name}")
 
 
-def _question_key(stem: str):
-    digits = "".join(c for c in stem[1:] if c.isdigit())
-    return (int(digits) if digits else 0, stem)
+def otter_config() -> dict:
+    """otter's own settings, the same for every lab (the zip's otter_config.json)."""
+    return json.loads(OTTER_CONFIG.read_text())
 
 
 def all_labs() -> list[Lab]:
     return [Lab(p.name) for p in sorted(ASSIGNMENTS.iterdir())
-            if p.is_dir() and (p / f"{p.name}.ipynb").exists()]
+            if p.is_dir() and (p / "lab.toml").exists()]
 
 
 def get_lab(name: str) -> Lab:
@@ -97,10 +145,37 @@ def get_lab(name: str) -> Lab:
     return Lab(name)
 
 
+def lab_of_notebook(nb: dict) -> Lab | None:
+    """The lab a built notebook belongs to (its otter assignment name), if it is one of ours."""
+    name = nb.get("metadata", {}).get("otter", {}).get("assignment_name")
+    return Lab(name) if name in {lab.name for lab in all_labs()} else None
+
+
 def load_module(path: Path, module_name: str):
-    """Import a file as a module (the solutions, a lab's cases.py) without touching sys.path."""
+    """Import a file that is not part of the package (a solution, a lab's cases.py) as a module.
+
+    The first solution imported brings in Keras and TensorFlow, whose C++ libraries announce
+    themselves on file descriptor 2 as they load; no setting turns that off, so the import
+    runs with that descriptor pointed at /dev/null (errors still raise).
+    """
     spec = importlib.util.spec_from_file_location(module_name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
-    spec.loader.exec_module(module)
+    with _native_stderr_silenced():
+        spec.loader.exec_module(module)
     return module
+
+
+@contextlib.contextmanager
+def _native_stderr_silenced():
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)

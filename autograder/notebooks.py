@@ -1,4 +1,12 @@
-"""Turn a lab's template notebook into the student and the solution notebooks."""
+"""Turn a lab's template notebook into the student and the solution notebooks.
+
+Directive cells of the template (a code cell whose first line is the directive):
+    # STUB: name, ...      the named functions of solutions/<lab>.py: stubs, or whole
+    # INLINE: file.py      a file of autograder/support/ pasted in (the data loader)
+    # TRAINING BUDGET      the lab's [training] constants from lab.toml
+The build adds the setup cell (cells/setup.py) before the first code cell and the Submit cell
+(cells/export.py) at the end.
+"""
 
 import base64
 import copy
@@ -8,36 +16,16 @@ from pathlib import Path
 
 import nbformat
 
-from .labs import SUPPORT, Lab
+from .cells import cell_source
+from .labs import STUB_DIRECTIVE, SUPPORT, Lab
+from .requirements import requirement
 from .stubs import function_source
 
-STUB_DIRECTIVE = "# STUB:"
 INLINE_DIRECTIVE = "# INLINE:"
-PUBLIC_TESTS_DIR = "public_tests"  # not "tests": during grading otter keeps the full tests there
-OTTER_PIN = "otter-grader==7.0.0"
-
-SETUP_SOURCE = '''\
-# Setup: run this cell first. It installs otter-grader where it is missing (Colab), writes
-# this lab's public checks to ./{tests_dir}/ (so they work even where the notebook file is
-# not on disk, as in Colab), and creates `grader`.
-import base64, io, os, sys, zipfile
-try:
-    import otter
-except ImportError:
-    %pip install -q {otter_pin}
-    import otter
-
-_PUBLIC_CHECKS = "{blob}"
-with zipfile.ZipFile(io.BytesIO(base64.b64decode(_PUBLIC_CHECKS))) as _z:
-    _z.extractall("{tests_dir}")
-sys.path.append(os.path.abspath("{tests_dir}/support"))
-grader = otter.Notebook(tests_dir="{tests_dir}")
-
-
-def ready(*values):
-    """True once the functions you call return something (a stub returns None)."""
-    return all(v is not None for v in values)
-'''
+BUDGET_DIRECTIVE = "# TRAINING BUDGET"
+# The student's copy of the comparison helpers goes by another name, so that during grading a
+# hidden test's `import dllab_checks` finds the zip's copy, never one the notebook brought.
+PUBLIC_CHECKS_MODULE = "dllab_public_checks"
 
 EXPORT_MARKDOWN = """\
 ## Submit
@@ -47,24 +35,22 @@ writes a zip file beside the notebook that you upload. Otter cannot export from 
 download the notebook (File > Download > Download .ipynb) and upload that file instead.
 Public checks passing does not mean full marks: the autograder also runs hidden tests."""
 
-EXPORT_SOURCE = """\
-for question in {questions}:
-    display(grader.check(question))
-if "google.colab" in sys.modules:  # Colab imports it at start-up
-    print("In Colab: File > Download > Download .ipynb, then upload that notebook.")
-else:
-    grader.export(pdf=False, run_tests=False)"""
 
-
-def public_checks_blob(public_tests: Path) -> str:
-    """base64 of a zip holding the public test files and the comparison helpers."""
+def public_checks_blob(public_tests: Path, facts: Path) -> str:
+    """base64 of a zip holding the public test files, the comparison helpers and the lab's facts."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for path in sorted(public_tests.glob("q*.py")):
             z.write(path, path.name)
         # in a subfolder: grader.check_all() takes every .py file beside the tests for a test
-        z.write(SUPPORT / "dllab_checks.py", "support/dllab_public_checks.py")
+        z.write(SUPPORT / "dllab_checks.py", f"support/{PUBLIC_CHECKS_MODULE}.py")
+        z.write(facts, f"support/{facts.name}")
     return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def budget_source(lab: Lab) -> str:
+    constants = "".join(f"{name} = {value!r}\n" for name, value in lab.training_budget.items())
+    return cell_source("budget") + constants
 
 
 def _directive(cell, prefix):
@@ -73,7 +59,7 @@ def _directive(cell, prefix):
     return cell.source.splitlines()[0][len(prefix):]
 
 
-def render(lab: Lab, public_tests: Path, solution: bool) -> nbformat.NotebookNode:
+def render(lab: Lab, public_tests: Path, facts: Path, solution: bool) -> nbformat.NotebookNode:
     """The student notebook (`solution=False`) or the solution notebook, from the template."""
     nb = nbformat.read(lab.template, as_version=4)
     cells = []
@@ -88,17 +74,20 @@ def render(lab: Lab, public_tests: Path, solution: bool) -> nbformat.NotebookNod
             )
         elif inline is not None:
             cell.source = (SUPPORT / inline.strip()).read_text().rstrip()
+        elif _directive(cell, BUDGET_DIRECTIVE) is not None:
+            cell.source = budget_source(lab).rstrip()
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
         cells.append(cell)
 
-    setup = nbformat.v4.new_code_cell(SETUP_SOURCE.format(
-        tests_dir=PUBLIC_TESTS_DIR, otter_pin=OTTER_PIN, blob=public_checks_blob(public_tests)))
+    setup = nbformat.v4.new_code_cell(cell_source(
+        "setup", OTTER_REQUIREMENT=requirement("otter-grader"),
+        PUBLIC_CHECKS=public_checks_blob(public_tests, facts)).rstrip())
     # Colab shows a cell in "form" view as its title only: the blob stays out of sight there.
     setup.metadata["cellView"] = "form"
     first_code = next((i for i, c in enumerate(cells) if c.cell_type == "code"), len(cells))
     cells.insert(first_code, setup)
-    export = nbformat.v4.new_code_cell(EXPORT_SOURCE.format(questions=lab.questions()))
+    export = nbformat.v4.new_code_cell(cell_source("export", QUESTIONS=lab.questions()).rstrip())
     export.metadata["tags"] = ["otter_ignore"]  # otter skips it when grading
     cells += [nbformat.v4.new_markdown_cell(EXPORT_MARKDOWN), export]
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 def write_summary(out: Path, results: list[dict], questions: list[str], points: dict):
     n = len(results)
-    lines = [f"# Grading summary", "", f"Submissions: {n}", ""]
+    lines = ["# Grading summary", "", f"Submissions: {n}", ""]
     statuses = {}
     for r in results:
         statuses[r["status"]] = statuses.get(r["status"], 0) + 1

@@ -24,43 +24,9 @@ import zipfile
 
 import nbformat
 
+from .cells import cell_source
+
 TAMPERED = "tampered"
-MAX_PRINTED = 2_000_000  # characters of stdout+stderr a graded notebook may print
-
-GUARD_SOURCE = '''\
-# Added by the course's grader before the submission's first cell.
-import os as _dllab_os, sys as _dllab_sys
-
-def _dllab_no_exit(*args, **kwargs):
-    raise RuntimeError("os._exit() and os.abort() are disabled while grading")
-
-_dllab_os._exit = _dllab_no_exit
-_dllab_os.abort = _dllab_no_exit
-
-
-class _DllabCappedStream:
-    """Drops output past a limit: gigabytes of prints would exhaust the grader's memory."""
-
-    def __init__(self, stream, budget):
-        self._stream, self._budget = stream, budget
-
-    def write(self, text):
-        if self._budget[0] > 0:
-            self._budget[0] -= len(text)
-            if self._budget[0] <= 0:
-                text = text + "\\n[output truncated by the grader]\\n"
-            return self._stream.write(text)
-        return len(text)
-
-    def __getattr__(self, name):
-        return getattr(self._stream, name)
-
-
-_dllab_budget = [%d]
-_dllab_sys.stdout = _DllabCappedStream(_dllab_sys.stdout, _dllab_budget)
-_dllab_sys.stderr = _DllabCappedStream(_dllab_sys.stderr, _dllab_budget)
-''' % MAX_PRINTED
-
 # "Error at line 12 in test q4:\n      <the test's source line>\nAssertionError: ..."
 _SOURCE_LINES = re.compile(r"Error at line \d+ in test [^:\n]*:\n(?:[ \t].*\n)*")
 
@@ -128,7 +94,7 @@ def expected_files(ag_zip: zipfile.ZipFile) -> dict[str, str]:
 
 def with_guard(notebook: str, dest: str):
     nb = nbformat.read(notebook, as_version=4)
-    guard = nbformat.v4.new_code_cell(GUARD_SOURCE)
+    guard = nbformat.v4.new_code_cell(cell_source("guard"))
     guard.pop("id", None)
     nb.cells.insert(0, guard)
     nbformat.write(nb, dest)

@@ -14,17 +14,13 @@ import datetime
 import os
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-SHARED = ROOT.parent / "shared" / "datasets"
-if "DLLAB_DATA_DIR" not in os.environ and SHARED.is_dir():
-    os.environ["DLLAB_DATA_DIR"] = str(SHARED)
+from autograder.labs import ROOT
 
+# The training labs' data come from DLLAB_DATA_DIR (or Keras' download), as for every command.
 RESULTS = ROOT / "benchmarks" / "results" / "grading.md"
 
 
@@ -60,15 +56,16 @@ def plain_execution(notebook: Path) -> float:
 
 def lab_times(name: str, repeat: int):
     from autograder.build import build
-    from autograder.grade import Submission, grade_one, question_points
+    from autograder.grade import Submission, grade_one
     from autograder.labs import get_lab
+    from autograder.testfiles import question_points
 
     lab = get_lab(name)
     with tempfile.TemporaryDirectory() as tmp:
         builds = []
         for _ in range(repeat):
             start = time.perf_counter()
-            build(lab, Path(tmp), log=lambda *a: None)
+            build(lab, Path(tmp))
             builds.append(time.perf_counter() - start)
         solution = lab.dist(Path(tmp)) / "solution" / f"{name}.ipynb"
         plain = [plain_execution(solution) for _ in range(repeat)]
@@ -97,7 +94,7 @@ def throughput(name: str, n: int):
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        build(lab, tmp, log=lambda *a: None)
+        build(lab, tmp)
         subs = tmp / "subs"
         subs.mkdir()
         for i in range(n):
@@ -105,7 +102,7 @@ def throughput(name: str, n: int):
         for jobs in (1, 2):
             start = time.perf_counter()
             grade_batch(lab, [subs], tmp / f"out{jobs}", zip_path=lab.zip_path(tmp), jobs=jobs,
-                        log=lambda *a: None)
+                        progress=False)
             minutes = (time.perf_counter() - start) / 60
             rows.append((f"{n} submissions at -j {jobs}", f"{n / minutes:.1f} submissions/min"))
     _record(f"{name}: batch throughput", rows)
@@ -115,8 +112,9 @@ def conv_vs_tensorflow(repeat: int):
     import numpy as np
     import tensorflow as tf
 
-    sys.path.insert(0, str(ROOT / "solutions"))
-    import lab3_cnn_numpy as ref
+    from autograder.labs import Lab
+
+    ref = Lab("lab3_cnn_numpy").solution_module()
 
     rng = np.random.default_rng(0)
     rows = []
@@ -126,8 +124,12 @@ def conv_vs_tensorflow(repeat: int):
         b = rng.normal(size=cout)
         ours, theirs = [], []
         for _ in range(repeat):
-            t = time.perf_counter(); Z = ref.conv2d_forward(X, W, b, stride=1, pad=0); ours.append(time.perf_counter() - t)
-            t = time.perf_counter(); Zt = tf.nn.conv2d(X, W, 1, "VALID").numpy() + b; theirs.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            Z = ref.conv2d_forward(X, W, b, stride=1, pad=0)
+            ours.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            Zt = tf.nn.conv2d(X, W, 1, "VALID").numpy() + b
+            theirs.append(time.perf_counter() - t)
         assert np.allclose(Z, Zt), "reference and tf.nn.conv2d disagree"
         rows.append((f"X{shape}, W({f},{f},{cin},{cout}): reference / tf.nn.conv2d",
                      f"{statistics.median(ours) * 1e3:.1f} ms / {statistics.median(theirs) * 1e3:.2f} ms "

@@ -2,7 +2,7 @@
 
 For each graded training (LeNet-5 on MNIST, the CIFAR-10 network on the course's split, the
 row-by-row recurrent classifier on MNIST) this trains the reference exactly as the notebook
-does, with the settings of the template's "# Training budget" cell, for several seeds; it
+does, with the lab's training budget (lab.toml's [training]), for several seeds; it
 records the graded accuracy (on the data the hidden test uses) and the seconds of training;
 and it trains the weak answers a student could plausibly hand in. Results go to
 benchmarks/results/lab4_lab5.json and benchmarks/results/thresholds_lab4_lab5.md.
@@ -16,8 +16,8 @@ benchmarks/results/lab4_lab5.json and benchmarks/results/thresholds_lab4_lab5.md
 The rule that turns measurements into a threshold was fixed before measuring (proposed()):
     threshold = round_down_to_0.005(worst - max(MIN_MARGIN, median - worst))
 so the margin below the worst seed is at least the seeds' own spread, and at least a floor that
-allows for another machine or Keras backend. The thresholds the tests use live in the test
-files (THRESHOLD in lab4 q6/q7, lab5 q4); --render reports whether each reference seed clears
+allows for another machine or Keras backend. The thresholds the tests use live in each lab's
+lab.toml ([thresholds.lenet], [thresholds.cifar], [thresholds.seq]); --render reports whether each reference seed clears
 them and each weak answer fails them.
 """
 
@@ -27,15 +27,14 @@ import math
 import os
 import platform
 import statistics
-import sys
 import time
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "autograder" / "support"))
+from autograder.labs import Lab  # noqa: E402
+from autograder.support import dllab_data  # noqa: E402
+
 RESULTS = Path(__file__).resolve().parent / "results"
 JSON = RESULTS / "lab4_lab5.json"
 MARKDOWN = RESULTS / "thresholds_lab4_lab5.md"
@@ -46,40 +45,27 @@ import numpy as np  # noqa: E402
 # threshold. CIFAR-10 on 3,000 images swings by points between seeds and backends; MNIST by
 # tenths of a point.
 MIN_MARGIN = {"lenet": 0.003, "cifar": 0.03, "seq": 0.005}
-BUDGET_SECONDS = {"lenet": 90, "cifar": 120, "seq": 120}
-GRADED_BY = {"lenet": ("lab4_cnn_keras", "q6"), "cifar": ("lab4_cnn_keras", "q7"),
-             "seq": ("lab5_rnn", "q4")}
+# Which lab's lab.toml states each model's threshold and budget ([thresholds.<name>]).
+LAB_OF = {"lenet": "lab4_cnn_keras", "cifar": "lab4_cnn_keras", "seq": "lab5_rnn"}
 
 
 def _lab(name):
-    from autograder.labs import Lab
     return Lab(name)
 
 
 def budget(lab_name):
-    """The constants of the template notebook's "# Training budget" cell."""
-    cells = json.loads(_lab(lab_name).template.read_text())["cells"]
-    source = next("".join(c["source"]) for c in cells if c["cell_type"] == "code"
-                  and "".join(c["source"]).startswith("# Training budget"))
-    env = {}
-    exec(source, env)
-    return {k: v for k, v in env.items() if k.isupper()}
+    """The notebook's training budget, lab.toml's [training]."""
+    return _lab(lab_name).training_budget
 
 
-def test_threshold(lab_name, question):
-    """THRESHOLD as written in the test file."""
-    env = {}
-    source = (_lab(lab_name).tests_dir / f"{question}.py").read_text()
-    for line in source.splitlines():
-        if line.startswith("THRESHOLD ="):
-            exec(line, env)
-    return env.get("THRESHOLD")
+def threshold_of(model):
+    """lab.toml's [thresholds.<model>]: question, min, budget_seconds."""
+    return _lab(LAB_OF[model]).thresholds[model]
 
 
 # --- data, prepared as the notebooks prepare it ---------------------------------------------
 
 def mnist(images_shape):
-    import dllab_data
     (x, y), (xt, yt) = dllab_data.load_mnist()
     x = x.reshape((-1,) + images_shape).astype("float32") / 255.0
     xt = xt.reshape((-1,) + images_shape).astype("float32") / 255.0
@@ -89,7 +75,6 @@ def mnist(images_shape):
 
 
 def cifar():
-    import dllab_data
     (x, y), (xe, ye) = dllab_data.load_cifar10_subset()
     return ((x.astype("float32") / 255.0, y.reshape(-1).astype("int64")),
             (xe.astype("float32") / 255.0, ye.reshape(-1).astype("int64")))
@@ -223,8 +208,8 @@ def render(results):
         "",
         "Written by `benchmarks/train_thresholds_lab4_lab5.py` (run under "
         "`flock /tmp/dllab-bench.lock`, so no other measurement shared the CPU). Each reference "
-        "run is the notebook's own recipe: the settings of the template's \"# Training budget\" "
-        "cell, `keras.utils.set_random_seed(seed)` before building, the reference `train_model`, "
+        "run is the notebook's own recipe: the settings of the lab's training budget "
+        "(lab.toml), `keras.utils.set_random_seed(seed)` before building, the reference `train_model`, "
         "and the validation data the notebook watches (its time is included). Accuracy is measured "
         "on the data the hidden test uses.",
         "",
@@ -241,8 +226,8 @@ def render(results):
         r = results[name]
         accs = [x["accuracy"] for x in r["reference"]]
         secs = [x["seconds"] for x in r["reference"]]
-        lab, q = GRADED_BY[name]
-        used = test_threshold(lab, q)
+        t = threshold_of(name)
+        lab, q, used = LAB_OF[name], t["question"], t["min"]
         lines += [f"## {TITLES[name]}", "",
                   "Settings: " + ", ".join(f"{k} {v}" for k, v in r["settings"].items()) + ".", "",
                   "| seed | accuracy | training seconds |", "|---|---|---|"]
@@ -250,14 +235,13 @@ def render(results):
         lines += ["",
                   f"- median {statistics.median(accs):.4f}, worst {min(accs):.4f}, best {max(accs):.4f}",
                   f"- training time: median {statistics.median(secs):.1f} s, longest {max(secs):.1f} s "
-                  f"(budget {BUDGET_SECONDS[name]} s)",
-                  f"- proposed by the rule: {proposed(name, accs):.3f}; used by `{lab}/tests/{q}.py`: {used}",
+                  f"(budget {t['budget_seconds']} s)",
+                  f"- proposed by the rule: {proposed(name, accs):.3f}; used by {q} (`{lab}/lab.toml`): {used}",
                   f"- margin of the worst seed over the threshold used: {min(accs) - used:+.4f}"
-                  if used is not None else "- no THRESHOLD found in the test file",
                   "", "Weak answers (seed 0):", "", "| answer | accuracy | training seconds | fails the threshold |",
                   "|---|---|---|---|"]
         for label, x in r["weak"].items():
-            fails = "yes" if used is not None and x["accuracy"] < used else "**no**"
+            fails = "yes" if x["accuracy"] < used else "**no**"
             lines.append(f"| {label} | {x['accuracy']:.4f} | {x['seconds']:.1f} | {fails} |")
         lines.append("")
     if results.get("notes"):

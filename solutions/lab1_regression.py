@@ -19,9 +19,12 @@ def standardize(x_train, x_test):
     Inputs:
     - x_train: array (n_train, n_features)
     - x_test: array (n_test, n_features)
-    Returns: (x_train_s, x_test_s, mean, std)
-    - x_train_s, x_test_s: arrays of the input shapes, (x - mean) / std
-    - mean, std: arrays (n_features,), column statistics of x_train
+
+    Returns a tuple of:
+    - x_train_s: array of the shape of x_train, (x_train - mean) / std
+    - x_test_s: array of the shape of x_test, (x_test - mean) / std
+    - mean: array (n_features,), the column means of x_train
+    - std: array (n_features,), the column standard deviations of x_train
       (np.std's default, ddof=0, as scikit-learn's StandardScaler; ddof=1 is accepted too)
     """
     x_train = np.asarray(x_train, dtype=np.float64)
@@ -34,14 +37,16 @@ def standardize(x_train, x_test):
 def fit_linear_regression(X, y):
     """Least-squares linear regression y ~ X @ w + b, in numpy.
 
+    Either the normal equations or np.linalg.lstsq will do; the answer matches scikit-learn's
+    LinearRegression().fit(X, y) (coef_, intercept_).
+
     Inputs:
     - X: array (n_samples, n_features)
     - y: array (n_samples,)
-    Returns: (w, b)
+
+    Returns a tuple of:
     - w: array (n_features,), the weights
     - b: float, the intercept (bias)
-    Either the normal equations or np.linalg.lstsq will do; the answer matches scikit-learn's
-    LinearRegression().fit(X, y) (coef_, intercept_).
     """
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
@@ -59,7 +64,9 @@ def build_regression_model(n_features):
 
     Inputs:
     - n_features: int
-    Returns: a compiled keras.Model, input (None, n_features), output (None, 1)
+
+    Returns:
+    - model: a compiled keras.Model, input (None, n_features), output (None, 1)
     """
     model = keras.Sequential([
         keras.Input(shape=(n_features,)),
@@ -85,7 +92,9 @@ def train_regression_model(model, x, y, epochs, seed):
     - y: array (n_samples,)
     - epochs: int
     - seed: int
-    Returns: the keras.callbacks.History that model.fit returns ("loss" and "mae" per epoch)
+
+    Returns:
+    - history: the keras.callbacks.History that model.fit returns ("loss" and "mae" per epoch)
     """
     keras.utils.set_random_seed(seed)
     return model.fit(x, y, epochs=epochs, batch_size=16, verbose=0)

@@ -23,7 +23,8 @@ def perceptron_train(X, y, max_epochs, seed):
     - y: array (n_samples,) of 0 and 1
     - max_epochs: int
     - seed: int, for the initial weights and the order of the inputs
-    Returns: (w, converged)
+
+    Returns a tuple of:
     - w: array (n_features + 1,), w[0] the bias
     - converged: bool, True when w classifies every input correctly
     """
@@ -50,7 +51,9 @@ def perceptron_predict(w, X):
     Inputs:
     - w: array (n_features + 1,), w[0] the bias
     - X: array (n_samples, n_features)
-    Returns: int array (n_samples,) of 0 and 1
+
+    Returns:
+    - y_hat: int array (n_samples,) of 0 and 1
     """
     X = np.asarray(X, dtype=np.float64)
     w = np.asarray(w, dtype=np.float64)
@@ -63,7 +66,9 @@ def one_hot(y, num_classes):
     Inputs:
     - y: int array (n,), labels in 0 .. num_classes-1 (not every class need occur)
     - num_classes: int
-    Returns: float array (n, num_classes), 1.0 at (i, y[i]) and 0.0 elsewhere
+
+    Returns:
+    - y_onehot: float array (n, num_classes), 1.0 at (i, y[i]) and 0.0 elsewhere
     """
     y = np.asarray(y).astype(int)
     out = np.zeros((len(y), num_classes))
@@ -78,7 +83,9 @@ def softmax(z):
 
     Inputs:
     - z: array (n, k) of logits
-    Returns: array (n, k), rows non-negative and summing to 1
+
+    Returns:
+    - probs: array (n, k), rows non-negative and summing to 1
     """
     z = np.asarray(z, dtype=np.float64)
     # exp(z - max) cannot overflow, and the shift cancels in the ratio
@@ -95,7 +102,9 @@ def cross_entropy(probs, y_onehot):
     Inputs:
     - probs: array (n, k), rows summing to 1
     - y_onehot: array (n, k) of 0 and 1
-    Returns: float
+
+    Returns:
+    - loss: float
     """
     probs = np.asarray(probs, dtype=np.float64)
     y_onehot = np.asarray(y_onehot, dtype=np.float64)
@@ -116,7 +125,9 @@ def dropout_forward(x, p, training, seed):
     - p: float in [0, 1), the probability of dropping an entry
     - training: bool
     - seed: int, for the dropout mask
-    Returns: array of the shape of x
+
+    Returns:
+    - out: array of the shape of x
     """
     x = np.asarray(x, dtype=np.float64)
     if not training:
@@ -138,7 +149,9 @@ def build_mlp(input_dim=784, num_classes=10):
     Inputs:
     - input_dim: int
     - num_classes: int
-    Returns: a compiled keras.Model, output (None, num_classes)
+
+    Returns:
+    - model: a compiled keras.Model, output (None, num_classes)
     """
     model = keras.Sequential([
         keras.Input(shape=(input_dim,)),

@@ -1,8 +1,8 @@
 """Reference solution of lab 3: convolution and pooling from scratch in numpy.
 
-Conventions (COURSE.md): feature maps are NHWC, (N, H, W, C); filters are (f, f, C_in, C_out);
-biases are (C_out,). "Convolution" in a layer is cross-correlation (the filter is not
-flipped); only `conv1d` is the true, flipped, convolution of signal processing.
+Conventions (docs/course.md): feature maps are NHWC, (N, H, W, C); filters are
+(f, f, C_in, C_out); biases are (C_out,). "Convolution" in a layer is cross-correlation (the
+filter is not flipped); only `conv1d` is the true, flipped, convolution of signal processing.
 
 Each graded function is cut out of this file by the build: its signature and docstring become
 the student's stub, its whole text the solution cell. Keep every function self-contained
@@ -15,14 +15,14 @@ import numpy as np
 def conv_output_size(n, f, pad, stride):
     """Size of one spatial side of the output of a convolution or a pooling window.
 
-    Arguments:
-    n -- size of the input side (height or width), int
-    f -- size of the filter side, int
-    pad -- zeros added on each end of that side, int
-    stride -- step between two windows, int
+    Inputs:
+    - n: int, size of the input side (height or width)
+    - f: int, size of the filter side
+    - pad: int, zeros added on each end of that side
+    - stride: int, step between two windows
 
     Returns:
-    n_out -- floor((n + 2*pad - f) / stride) + 1, a Python int
+    - n_out: a Python int, floor((n + 2*pad - f) / stride) + 1
     """
     # Integer division is the floor for the non-negative sizes met here, and stays exact
     # where float division could round (large n).
@@ -32,12 +32,12 @@ def conv_output_size(n, f, pad, stride):
 def zero_pad(X, pad):
     """Add `pad` rows/columns of zeros around each image, along H and W only.
 
-    Arguments:
-    X -- batch of images, shape (N, H, W, C)
-    pad -- number of zeros added on each side of H and W, int
+    Inputs:
+    - X: batch of images, shape (N, H, W, C)
+    - pad: int, zeros added on each side of H and W
 
     Returns:
-    X_pad -- shape (N, H + 2*pad, W + 2*pad, C); the batch and channel axes are unchanged
+    - X_pad: array of shape (N, H + 2*pad, W + 2*pad, C); the batch and channel axes are unchanged
     """
     return np.pad(X, ((0, 0), (pad, pad), (pad, pad), (0, 0)), mode="constant", constant_values=0)
 
@@ -45,13 +45,13 @@ def zero_pad(X, pad):
 def conv_single_step(a_slice, W, b):
     """Apply one filter to one window of the input: one number of the output feature map.
 
-    Arguments:
-    a_slice -- a window of the input, shape (f, f, C_in)
-    W -- one filter, shape (f, f, C_in)
-    b -- the filter's bias, a number
+    Inputs:
+    - a_slice: a window of the input, shape (f, f, C_in)
+    - W: one filter, shape (f, f, C_in)
+    - b: a number, the filter's bias
 
     Returns:
-    z -- sum over all f*f*C_in positions of a_slice * W, plus b; a Python float
+    - z: a Python float, the sum over all f*f*C_in positions of a_slice * W, plus b
     """
     return float(np.sum(a_slice * W) + b)
 
@@ -59,16 +59,16 @@ def conv_single_step(a_slice, W, b):
 def conv2d_forward(X, W, b, stride=1, pad=0):
     """Forward pass of a convolution layer (cross-correlation, as in every DL framework).
 
-    Arguments:
-    X -- input batch, shape (N, H, W, C_in)
-    W -- filters, shape (f, f, C_in, C_out)
-    b -- biases, shape (C_out,): one number per filter, added at every output position
-    stride -- step of the window along H and W, int
-    pad -- zeros added around H and W before sliding the window, int
+    Inputs:
+    - X: input batch, shape (N, H, W, C_in)
+    - W: filters, shape (f, f, C_in, C_out)
+    - b: biases, shape (C_out,): one number per filter, added at every output position
+    - stride: int, step of the window along H and W
+    - pad: int, zeros added around H and W before sliding the window
 
     Returns:
-    Z -- shape (N, H_out, W_out, C_out); H_out and W_out are the output sizes of
-         conv_output_size for H and for W (with this f, pad and stride)
+    - Z: array of shape (N, H_out, W_out, C_out); H_out and W_out are the output sizes of
+      conv_output_size for H and for W (with this f, pad and stride)
     """
     N, H, W_in, C_in = X.shape
     f, _, _, C_out = W.shape
@@ -88,11 +88,11 @@ def conv2d_forward(X, W, b, stride=1, pad=0):
 def relu(Z):
     """Rectified linear unit, element by element: max(Z, 0).
 
-    Arguments:
-    Z -- array of any shape
+    Inputs:
+    - Z: array of any shape
 
     Returns:
-    A -- array of the same shape as Z
+    - A: array of the same shape as Z
     """
     return np.maximum(Z, 0)
 
@@ -100,14 +100,14 @@ def relu(Z):
 def maxpool(X, f=2, stride=2):
     """Max pooling: the largest value of each f x f window, channel by channel.
 
-    Arguments:
-    X -- input batch, shape (N, H, W, C)
-    f -- window size, int
-    stride -- step of the window, int (no padding)
+    Inputs:
+    - X: input batch, shape (N, H, W, C)
+    - f: int, window size
+    - stride: int, step of the window (no padding)
 
     Returns:
-    out -- shape (N, H_out, W_out, C); H_out and W_out as for a convolution with this f and
-           stride and no padding (conv_output_size)
+    - out: array of shape (N, H_out, W_out, C); H_out and W_out as for a convolution with
+      this f and stride and no padding (conv_output_size)
     """
     N, H, W, C = X.shape
     H_out = conv_output_size(H, f, 0, stride)
@@ -124,14 +124,14 @@ def maxpool(X, f=2, stride=2):
 def avgpool(X, f=2, stride=2):
     """Average pooling: the mean of each f x f window, channel by channel.
 
-    Arguments:
-    X -- input batch, shape (N, H, W, C)
-    f -- window size, int
-    stride -- step of the window, int (no padding)
+    Inputs:
+    - X: input batch, shape (N, H, W, C)
+    - f: int, window size
+    - stride: int, step of the window (no padding)
 
     Returns:
-    out -- shape (N, H_out, W_out, C); H_out and W_out as for a convolution with this f and
-           stride and no padding (conv_output_size)
+    - out: array of shape (N, H_out, W_out, C); H_out and W_out as for a convolution with
+      this f and stride and no padding (conv_output_size)
     """
     N, H, W, C = X.shape
     H_out = conv_output_size(H, f, 0, stride)
@@ -147,12 +147,13 @@ def avgpool(X, f=2, stride=2):
 def nearest_upsample(X, scale=2):
     """Nearest-neighbour up-sampling: every pixel becomes a scale x scale block of copies.
 
-    Arguments:
-    X -- input batch, shape (N, H, W, C)
-    scale -- up-sampling factor along H and along W, int
+    Inputs:
+    - X: input batch, shape (N, H, W, C)
+    - scale: int, up-sampling factor along H and along W
 
     Returns:
-    out -- shape (N, scale*H, scale*W, C), out[n, i, j, c] = X[n, i // scale, j // scale, c]
+    - out: array of shape (N, scale*H, scale*W, C),
+      out[n, i, j, c] = X[n, i // scale, j // scale, c]
     """
     return np.repeat(np.repeat(X, scale, axis=1), scale, axis=2)
 
@@ -162,12 +163,12 @@ def conv1d(f, g):
 
     (f * g)[n] = sum over m of f[n - m] * g[m], for n = 0 .. len(f) + len(g) - 2.
 
-    Arguments:
-    f -- signal, shape (L_f,)
-    g -- kernel, shape (L_g,)
+    Inputs:
+    - f: signal, shape (L_f,)
+    - g: kernel, shape (L_g,)
 
     Returns:
-    out -- shape (L_f + L_g - 1,)
+    - out: array of shape (L_f + L_g - 1,)
     """
     f = np.asarray(f, dtype=float)
     g = np.asarray(g, dtype=float)
@@ -184,13 +185,13 @@ def sobel_edges(image):
     The vertical-edge mask (gx) is [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]; the horizontal-edge
     mask (gy) is its transpose. Both are applied as they are, without flipping.
 
-    Arguments:
-    image -- 2-D array, shape (H, W)
+    Inputs:
+    - image: 2-D array, shape (H, W)
 
-    Returns:
-    gx -- response to the vertical-edge mask, shape (H - 2, W - 2)
-    gy -- response to the horizontal-edge mask, shape (H - 2, W - 2)
-    magnitude -- sqrt(gx**2 + gy**2), shape (H - 2, W - 2)
+    Returns a tuple of:
+    - gx: response to the vertical-edge mask, shape (H - 2, W - 2)
+    - gy: response to the horizontal-edge mask, shape (H - 2, W - 2)
+    - magnitude: sqrt(gx**2 + gy**2), shape (H - 2, W - 2)
     """
     sobel_x = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=float)
     img = np.asarray(image, dtype=float)
@@ -209,14 +210,14 @@ def sobel_edges(image):
 def conv_params(f, c_in, k, bias=True):
     """Number of trainable parameters of a convolution layer.
 
-    Arguments:
-    f -- filter size (filters are f x f), int
-    c_in -- channels of the input (each filter is f x f x c_in), int
-    k -- number of filters (output channels), int
-    bias -- whether each filter has a bias, bool
+    Inputs:
+    - f: int, filter size (filters are f x f)
+    - c_in: int, channels of the input (each filter is f x f x c_in)
+    - k: int, number of filters (output channels)
+    - bias: bool, whether each filter has a bias
 
     Returns:
-    count -- f*f*c_in*k weights, plus k biases when bias is True; a Python int
+    - count: a Python int, f*f*c_in*k weights, plus k biases when bias is True
     """
     return f * f * c_in * k + (k if bias else 0)
 
@@ -224,13 +225,13 @@ def conv_params(f, c_in, k, bias=True):
 def dense_params(n_in, n_out, bias=True):
     """Number of trainable parameters of a fully connected (Dense) layer.
 
-    Arguments:
-    n_in -- number of inputs, int
-    n_out -- number of units, int
-    bias -- whether each unit has a bias, bool
+    Inputs:
+    - n_in: int, number of inputs
+    - n_out: int, number of units
+    - bias: bool, whether each unit has a bias
 
     Returns:
-    count -- n_in*n_out weights, plus n_out biases when bias is True; a Python int
+    - count: a Python int, n_in*n_out weights, plus n_out biases when bias is True
     """
     return n_in * n_out + (n_out if bias else 0)
 
@@ -238,15 +239,16 @@ def dense_params(n_in, n_out, bias=True):
 def conv2d_backward(dZ, cache):
     """Backward pass of conv2d_forward (bonus).
 
-    Arguments:
-    dZ -- gradient of the loss with respect to the output Z, shape (N, H_out, W_out, C_out)
-    cache -- the tuple (X, W, b, stride, pad) of the forward call Z = conv2d_forward(X, W, b,
-             stride, pad): X (N, H, W, C_in), W (f, f, C_in, C_out), b (C_out,), ints stride, pad
+    Inputs:
+    - dZ: gradient of the loss with respect to the output Z, shape (N, H_out, W_out, C_out)
+    - cache: the tuple (X, W, b, stride, pad) of the forward call
+      Z = conv2d_forward(X, W, b, stride, pad): X (N, H, W, C_in), W (f, f, C_in, C_out),
+      b (C_out,), ints stride, pad
 
-    Returns:
-    dX -- gradient with respect to X, shape (N, H, W, C_in) (the padding is cut off again)
-    dW -- gradient with respect to W, shape (f, f, C_in, C_out)
-    db -- gradient with respect to b, shape (C_out,)
+    Returns a tuple of:
+    - dX: gradient with respect to X, shape (N, H, W, C_in) (the padding is cut off again)
+    - dW: gradient with respect to W, shape (f, f, C_in, C_out)
+    - db: gradient with respect to b, shape (C_out,)
     """
     X, W, b, stride, pad = cache
     N, H, W_in, C_in = X.shape
@@ -272,15 +274,15 @@ def conv2d_backward(dZ, cache):
 def maxpool_backward(dout, cache):
     """Backward pass of maxpool (bonus).
 
-    Arguments:
-    dout -- gradient of the loss with respect to the pooled output, shape (N, H_out, W_out, C)
-    cache -- the tuple (X, f, stride) of the forward call out = maxpool(X, f, stride):
-             X (N, H, W, C), ints f and stride
+    Inputs:
+    - dout: gradient of the loss with respect to the pooled output, shape (N, H_out, W_out, C)
+    - cache: the tuple (X, f, stride) of the forward call out = maxpool(X, f, stride):
+      X (N, H, W, C), ints f and stride
 
     Returns:
-    dX -- gradient with respect to X, shape (N, H, W, C): each window's gradient goes to the
-          position of that window's maximum (channel by channel); every other position gets 0.
-          Windows are assumed to have a single maximum (at a tie the max has no derivative).
+    - dX: gradient with respect to X, shape (N, H, W, C): each window's gradient goes to the
+      position of that window's maximum (channel by channel); every other position gets 0.
+      Windows are assumed to have a single maximum (at a tie the max has no derivative).
     """
     X, f, stride = cache
     _, H_out, W_out, _ = dout.shape

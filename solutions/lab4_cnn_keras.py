@@ -14,10 +14,12 @@ def conv_param_count(f, c_in, filters):
     """Number of trainable parameters of a Conv2D layer with square f x f kernels and biases.
 
     Inputs:
-    - f: kernel size (the kernel is f x f)
-    - c_in: number of input channels (the depth of every filter)
-    - filters: number of filters (output channels)
-    Returns: int, weights plus one bias per filter
+    - f: int, kernel size (the kernel is f x f)
+    - c_in: int, number of input channels (the depth of every filter)
+    - filters: int, number of filters (output channels)
+
+    Returns:
+    - count: int, weights plus one bias per filter
     """
     return int((f * f * c_in + 1) * filters)
 
@@ -26,9 +28,11 @@ def dense_param_count(n_in, n_out):
     """Number of trainable parameters of a Dense layer with biases.
 
     Inputs:
-    - n_in: number of inputs
-    - n_out: number of units
-    Returns: int, weights plus one bias per unit
+    - n_in: int, number of inputs
+    - n_out: int, number of units
+
+    Returns:
+    - count: int, weights plus one bias per unit
     """
     return int((n_in + 1) * n_out)
 
@@ -37,11 +41,13 @@ def output_size(n, f, stride=1, padding="valid"):
     """Height (or width) of the output of a convolution or pooling window, as Keras computes it.
 
     Inputs:
-    - n: input height (or width)
-    - f: window size (kernel size or pool size), odd when padding is "same"
-    - stride: step of the window
-    - padding: "valid" (no padding) or "same" (p = (f - 1) // 2 zeros on each side)
-    Returns: int, floor((n + 2p - f) / stride) + 1
+    - n: int, input height (or width)
+    - f: int, window size (kernel size or pool size), odd when padding is "same"
+    - stride: int, step of the window
+    - padding: str, "valid" (no padding) or "same" (p = (f - 1) // 2 zeros on each side)
+
+    Returns:
+    - n_out: int, floor((n + 2p - f) / stride) + 1
     """
     pad = (f - 1) // 2 if padding == "same" else 0
     return int((n + 2 * pad - f) // stride + 1)
@@ -59,9 +65,11 @@ def build_lenet5(input_shape=(28, 28, 1), num_classes=10):
     Compile with optimizer "adam", loss "sparse_categorical_crossentropy" and metric "accuracy".
 
     Inputs:
-    - input_shape: (H, W, C) of one image
-    - num_classes: number of output units
-    Returns: a compiled keras.Model whose input is (None, *input_shape)
+    - input_shape: tuple (H, W, C) of one image
+    - num_classes: int, number of output units
+
+    Returns:
+    - model: a compiled keras.Model whose input is (None, *input_shape)
     """
     model = keras.Sequential([
         keras.Input(shape=input_shape),
@@ -89,9 +97,11 @@ def build_deeper_cnn(input_shape=(28, 28, 1), num_classes=10):
     Compiled like build_lenet5.
 
     Inputs:
-    - input_shape: (H, W, C) of one image
-    - num_classes: number of output units
-    Returns: a compiled keras.Model
+    - input_shape: tuple (H, W, C) of one image
+    - num_classes: int, number of output units
+
+    Returns:
+    - model: a compiled keras.Model
     """
     model = keras.Sequential([
         keras.Input(shape=input_shape),
@@ -120,9 +130,11 @@ def build_cifar_cnn(input_shape=(32, 32, 3), num_classes=10):
     Compiled like build_lenet5.
 
     Inputs:
-    - input_shape: (H, W, C) of one image
-    - num_classes: number of output units
-    Returns: a compiled keras.Model
+    - input_shape: tuple (H, W, C) of one image
+    - num_classes: int, number of output units
+
+    Returns:
+    - model: a compiled keras.Model
     """
     model = keras.Sequential([
         keras.Input(shape=input_shape),
@@ -146,9 +158,11 @@ def feature_maps(model, images, layer_name):
     Inputs:
     - model: a built keras.Model (Sequential or functional)
     - images: array (N, H, W, C) in the model's input format
-    - layer_name: the `name` of one of the model's layers
-    Returns: np.ndarray, the layer's output for the N images, e.g. (N, 28, 28, 6) for
-    LeNet-5's first convolution
+    - layer_name: str, the `name` of one of the model's layers
+
+    Returns:
+    - maps: np.ndarray, the layer's output for the N images, e.g. (N, 28, 28, 6) for
+      LeNet-5's first convolution
     """
     layer = model.get_layer(layer_name)
     probe = keras.Model(inputs=model.inputs, outputs=layer.output)
@@ -163,12 +177,15 @@ def train_model(model, x, y, epochs, batch_size=64, seed=0, validation_data=None
 
     Inputs:
     - model: a compiled keras.Model
-    - x, y: training images and integer labels
-    - epochs: number of passes over (x, y)
-    - batch_size: examples per gradient step
+    - x: array of training images
+    - y: array of the integer labels of x
+    - epochs: int, number of passes over (x, y)
+    - batch_size: int, examples per gradient step
     - seed: int
-    - validation_data: optional (x_val, y_val), evaluated after each epoch
-    Returns: the keras History returned by model.fit
+    - validation_data: optional pair (x_val, y_val), evaluated after each epoch
+
+    Returns:
+    - history: the keras History returned by model.fit
     """
     keras.utils.set_random_seed(seed)
     return model.fit(x, y, epochs=epochs, batch_size=batch_size, shuffle=True,

@@ -17,7 +17,9 @@ def softmax(z):
 
     Inputs:
     - z: array (n_y, m) of logits, one column per example
-    Returns: array (n_y, m), columns summing to 1
+
+    Returns:
+    - probs: array (n_y, m), columns summing to 1
     """
     e = np.exp(z - np.max(z, axis=0, keepdims=True))
     return e / np.sum(e, axis=0, keepdims=True)
@@ -30,13 +32,14 @@ def rnn_cell_forward(xt, a_prev, params):
     y_pred = softmax(Wya @ a_next + by)            (softmax over the n_y rows, per column)
 
     Inputs:
-    - xt: input at this step, (n_x, m)
-    - a_prev: hidden state of the previous step, (n_a, m)
+    - xt: array (n_x, m), the input at this step
+    - a_prev: array (n_a, m), the hidden state of the previous step
     - params: dict with
         Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), ba (n_a, 1), by (n_y, 1)
-    Returns: (a_next, y_pred, cache)
-    - a_next: (n_a, m)
-    - y_pred: (n_y, m)
+
+    Returns a tuple of:
+    - a_next: array (n_a, m)
+    - y_pred: array (n_y, m)
     - cache: the tuple (a_next, a_prev, xt, params), kept for a backward pass
     """
     a_next = np.tanh(params["Wax"] @ xt + params["Waa"] @ a_prev + params["ba"])
@@ -49,12 +52,14 @@ def rnn_forward(x, a0, params):
     """The forward pass of a basic RNN over a whole sequence: rnn_cell_forward at every step.
 
     Inputs:
-    - x: the inputs, (n_x, m, T_x); x[:, :, t] is the input at step t
-    - a0: the initial hidden state, (n_a, m)
-    - params: as in rnn_cell_forward
-    Returns: (a, y_pred, caches)
-    - a: hidden states of every step, (n_a, m, T_x); a[:, :, t] is the state after step t
-    - y_pred: predictions of every step, (n_y, m, T_x)
+    - x: array (n_x, m, T_x), the inputs; x[:, :, t] is the input at step t
+    - a0: array (n_a, m), the initial hidden state
+    - params: dict, as in rnn_cell_forward
+
+    Returns a tuple of:
+    - a: array (n_a, m, T_x), the hidden states of every step; a[:, :, t] is the state after
+      step t
+    - y_pred: array (n_y, m, T_x), the predictions of every step
     - caches: list of the T_x caches of rnn_cell_forward, in time order
     """
     n_x, m, T_x = x.shape
@@ -83,11 +88,13 @@ def build_sequence_model(cell="lstm", units=64, input_shape=(28, 28), num_classe
     Compile with optimizer "adam", loss "sparse_categorical_crossentropy", metric "accuracy".
 
     Inputs:
-    - cell: "simple_rnn", "lstm" or "gru"
-    - units: size of the hidden state
-    - input_shape: (T_x, n_x), for MNIST (28, 28): 28 steps of one 28-pixel row each
-    - num_classes: number of output units
-    Returns: a compiled keras.Model mapping (None, T_x, n_x) to (None, num_classes)
+    - cell: str, "simple_rnn", "lstm" or "gru"
+    - units: int, size of the hidden state
+    - input_shape: tuple (T_x, n_x), for MNIST (28, 28): 28 steps of one 28-pixel row each
+    - num_classes: int, number of output units
+
+    Returns:
+    - model: a compiled keras.Model mapping (None, T_x, n_x) to (None, num_classes)
     """
     recurrent = {"simple_rnn": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}[cell]
     model = keras.Sequential([

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-import dllab_checks as checks
+from autograder.support import dllab_checks as checks
 
 
 def _message(fn, *args, **kwargs):

@@ -1,22 +1,24 @@
 """The shared data loader: Keras' arrays from the data folder, and one clear error otherwise.
 
-The data folder is ../shared/datasets beside the project (never copied into it); these tests
-skip, saying why, where it is absent. None of them touches the network: where the Keras
-download path is exercised, Keras' loader is replaced by one that fails.
+The data folder is the one DLLAB_DATA_DIR names (CI sets it to the course's data, never
+copied into the project); the tests that read real data skip, saying why, where it is unset.
+None of them touches the network: where the Keras download path is exercised, Keras' loader
+is replaced by one that fails.
 """
 
 import csv
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-import dllab_data
+from autograder.support import dllab_data
 
-DATASETS = (Path(__file__).resolve().parent.parent.parent / "shared" / "datasets").resolve()
+DATASETS = Path(os.environ.get(dllab_data.DATA_DIR_ENV, "/nonexistent")).expanduser().resolve()
 needs_data = pytest.mark.skipif(
     not (DATASETS / "boston_housing.npz").is_file(),
-    reason=f"the course data folder {DATASETS} is absent (it lives beside the project)",
+    reason=f"no course data: {dllab_data.DATA_DIR_ENV} does not name a folder with the data sets",
 )
 
 

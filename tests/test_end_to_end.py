@@ -18,9 +18,10 @@ import nbformat
 import pytest
 
 from autograder.check import check_notebook
-from autograder.grade import GRADED, Submission, grade_one, question_points
+from autograder.grade import GRADED, Submission, grade_one
 from autograder.labs import ROOT, all_labs
 from autograder.stubs import body_lines
+from autograder.testfiles import question_points
 
 LABS = [lab.name for lab in all_labs()]
 TRAINING_LABS = {"lab1_regression", "lab2_classification", "lab4_cnn_keras", "lab5_rnn"}
@@ -110,7 +111,7 @@ def _student_texts(lab) -> list[tuple[str, str]]:
         if path.is_file():
             text = _notebook_text(path) if path.suffix == ".ipynb" else path.read_text()
             texts.append((str(path), text))
-            for blob in re.findall(r'_PUBLIC_CHECKS = "([A-Za-z0-9+/=]+)"', text):
+            for blob in re.findall(r"""PUBLIC_CHECKS = ['"]([A-Za-z0-9+/=]+)['"]""", text):
                 with zipfile.ZipFile(io.BytesIO(base64.b64decode(blob))) as z:
                     texts += [(f"{path}:{n}", z.read(n).decode()) for n in z.namelist()]
     return texts

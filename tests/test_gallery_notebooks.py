@@ -9,22 +9,23 @@ marked slow.
 
 import csv
 import json
+from pathlib import Path
 
 import nbformat
 import pytest
 
 import gallery
 from autograder.grade import grade_batch
-from conftest import ROOT
 
 TRAINING_LABS = {"lab1_regression", "lab2_classification", "lab4_cnn_keras", "lab5_rnn"}
 
 INJECT = '''\
-# a wrong answer from the project's gallery, in place of the solution's
-import importlib as _il, sys as _sys
-for _p in {paths!r}:
-    if _p not in _sys.path:
-        _sys.path.insert(0, _p)
+# a wrong answer from the project's gallery, in place of the solution's: the gallery package is
+# loaded from its folder by file location (it is not installed, and the kernel's path stays as is)
+import importlib as _il, importlib.util as _ilu, sys as _sys
+_spec = _ilu.spec_from_file_location("gallery", {init!r}, submodule_search_locations=[{folder!r}])
+_sys.modules["gallery"] = _ilu.module_from_spec(_spec)
+_spec.loader.exec_module(_sys.modules["gallery"])
 _entry = next(e for e in _il.import_module("gallery.{lab}").WRONG
               if e.question == {question!r} and e.label == {label!r})
 globals().update(_entry.overrides)
@@ -52,9 +53,9 @@ def _variant(solution, lab, entry):
     names = set(entry.overrides)
     last = max(i for i, c in enumerate(nb.cells) if c.cell_type == "code"
                and any(f"def {n}(" in c.source for n in names))
-    paths = [str(ROOT), str(ROOT / "tests"), str(ROOT / "autograder" / "support")]
-    cell = nbformat.v4.new_code_cell(INJECT.format(paths=paths, lab=lab, question=entry.question,
-                                                   label=entry.label))
+    folder = str(Path(gallery.__file__).parent)
+    cell = nbformat.v4.new_code_cell(INJECT.format(init=gallery.__file__, folder=folder, lab=lab,
+                                                   question=entry.question, label=entry.label))
     nb.cells.insert(last + 1, cell)
     return nb
 
@@ -76,7 +77,7 @@ def test_one_wrong_answer_per_question_loses_marks_through_otter_run(name, built
     for q, entry in entries.items():
         nbformat.write(_variant(solution, name, entry), subs / f"{q}.ipynb")
     out = tmp_path / "out"
-    grade_batch(lab, [subs], out, zip_path=lab.zip_path(lab.out_root), jobs=2, log=lambda *a: None)
+    grade_batch(lab, [subs], out, zip_path=lab.zip_path(lab.out_root), jobs=2)
     rows = {r["submission"]: r for r in csv.DictReader(open(out / "gradebook.csv"))}
     questions = lab.questions()
     for q, entry in entries.items():

@@ -15,6 +15,7 @@ isolation adds, is written down in docs/integrity.md.
 
 import _io
 import _pickle
+import json as _json
 import os as _os
 
 from numpy._core import multiarray as _ma
@@ -29,15 +30,20 @@ _isfinite = _um.isfinite
 CASES_ENV = "DLLAB_CASES_DIR"
 
 
-# --- loading the hidden cases -------------------------------------------------------------
+# --- loading the hidden cases and the lab's facts ------------------------------------------
+
+def _find(filename):
+    """$DLLAB_CASES_DIR, the working directory (the zip puts its files beside the submission),
+    or the folder of this module (the student's public checks keep the facts beside it)."""
+    for folder in (_os.environ.get(CASES_ENV), _os.getcwd(), _os.path.dirname(__file__)):
+        if folder and _os.path.isfile(_os.path.join(folder, filename)):
+            return _os.path.join(folder, filename)
+    raise FileNotFoundError(f"{filename} not found: the build writes it beside the tests")
+
 
 def cases_path(lab):
-    """Where the hidden cases of `lab` live: $DLLAB_CASES_DIR, the working directory, or here."""
-    name = f"dllab_cases_{lab}.pkl"
-    for folder in (_os.environ.get(CASES_ENV), _os.getcwd(), _os.path.dirname(__file__)):
-        if folder and _os.path.isfile(_os.path.join(folder, name)):
-            return _os.path.join(folder, name)
-    raise FileNotFoundError(f"{name} not found: the autograder zip ships it beside the tests")
+    """Where the hidden cases of `lab` live (only the autograder zip ships them)."""
+    return _find(f"dllab_cases_{lab}.pkl")
 
 
 _CACHE = {}
@@ -50,6 +56,13 @@ def load_cases(lab):
         with _io.open(path, "rb") as f:
             _CACHE[path] = _pickle.loads(f.read())
     return _CACHE[path]
+
+
+def lab_facts(lab):
+    """The lab's thresholds and training budget, from its lab.toml (written by the build)."""
+    path = _find(f"dllab_facts_{lab}.json")
+    with _io.open(path, "r", encoding="utf-8") as f:
+        return _json.loads(f.read())
 
 
 # --- calling the student's function ---------------------------------------------------------

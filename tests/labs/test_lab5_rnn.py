@@ -1,12 +1,12 @@
-"""Lab 5 beyond the galleries: the numpy reference is Keras' SimpleRNN, the reference earns
-every mark, and the trained recipe clears the threshold."""
+"""lab5_rnn beyond the reference suite: the numpy reference is Keras' SimpleRNN, and the
+notebook's training clears q4 (slow)."""
 
 import numpy as np
 import pytest
 
 from autograder.labs import Lab
+from autograder.support import dllab_data
 from harness import run_question
-from test_lab4_cnn_keras import training_budget
 
 LAB = Lab("lab5_rnn")
 
@@ -71,18 +71,11 @@ def test_softmax_is_stable():
     np.testing.assert_allclose(out.sum(axis=0), 1.0)
 
 
-@pytest.mark.parametrize("question", ["q1", "q2", "q3"])
-def test_reference_earns_full_marks(question, cases_dir):
-    result = run_question(LAB.name, question, cases_dir)
-    assert result.full_marks, result.failures
-
-
 @pytest.mark.slow
 def test_trained_reference_passes_q4(cases_dir):
     import keras
-    import dllab_data
 
-    ref, budget = LAB.solution_module(), training_budget(LAB)
+    ref, budget = LAB.solution_module(), LAB.training_budget
     (x, y), (xt, yt) = dllab_data.load_mnist()
     x, xt = x.astype("float32") / 255, xt.astype("float32") / 255
     y, yt = y.astype("int64"), yt.astype("int64")

@@ -1,0 +1,44 @@
+"""Run by the grader before a submission's first cell.
+
+- `os._exit()` and `os.abort()` would kill the kernel, and every mark with it: they raise.
+- Gigabytes of prints would exhaust the grader's memory: output past MAX_PRINTED characters
+  is dropped, with one line that says so.
+Names start with _dllab_: this runs in the student's namespace.
+"""
+# Added by the course's grader before the submission's first cell.
+import os as _dllab_os
+import sys as _dllab_sys
+
+MAX_PRINTED = 2_000_000  # characters of stdout and stderr together
+
+
+def _dllab_no_exit(*args, **kwargs):
+    raise RuntimeError("os._exit() and os.abort() are disabled while grading")
+
+
+_dllab_os._exit = _dllab_no_exit
+_dllab_os.abort = _dllab_no_exit
+
+
+class _DllabCappedStream:
+    """Drops output past a shared budget of characters."""
+
+    def __init__(self, stream, budget):
+        self._stream, self._budget = stream, budget
+
+    def write(self, text):
+        if self._budget[0] > 0:
+            self._budget[0] -= len(text)
+            if self._budget[0] <= 0:
+                text = text + "\n[output truncated by the grader]\n"
+            return self._stream.write(text)
+        return len(text)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+_dllab_budget = [MAX_PRINTED]
+_dllab_sys.stdout = _DllabCappedStream(_dllab_sys.stdout, _dllab_budget)
+_dllab_sys.stderr = _DllabCappedStream(_dllab_sys.stderr, _dllab_budget)
+del MAX_PRINTED

@@ -1,0 +1,18 @@
+"""The errors a command reports as one line (exit code 2), without a traceback.
+
+Kept apart from the modules that raise them so that the command line can catch them without
+importing the notebook stack (nbformat, nbclient, otter) or TensorFlow.
+"""
+
+from .support.dllab_data import DataUnavailableError
+
+
+class UnknownLab(ValueError):
+    """A lab name that is not a folder of assignments/ with a lab.toml."""
+
+
+class NotebookError(Exception):
+    """The file is not a notebook we can run (not JSON, not nbformat)."""
+
+
+__all__ = ["DataUnavailableError", "NotebookError", "UnknownLab"]
