@@ -135,7 +135,7 @@ def test_empty_folder_is_reported(tmp_path, lab):
     (tmp_path / "subs").mkdir()
     proc = _cli("grade", LAB, str(tmp_path / "subs"), "--out", str(tmp_path / "out"),
                 "--autograder", str(lab.zip_path(lab.out_root)))
-    assert proc.returncode == 1 and "no submissions found" in proc.stdout
+    assert proc.returncode == 1 and "no submissions found" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 
@@ -168,4 +168,4 @@ def test_an_interrupted_batch_loses_no_finished_row(lab, tmp_path):
     rows = list(csv.DictReader(open(out / "gradebook.csv")))
     assert sorted(r["submission"] for r in rows) == ["ann", "ben", "cat"]
     assert all(r["total"] == r["possible"] for r in rows)
-    assert "already graded" in done.stdout
+    assert "already graded" in done.stderr
