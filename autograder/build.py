@@ -9,6 +9,7 @@ import re
 import shutil
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -20,6 +21,15 @@ from .requirements import grading_requirements
 from .support import dllab_data
 
 log = logging.getLogger(__name__)
+
+PACKAGE = Path(__file__).resolve().parent
+# What the zip carries beyond otter's own files: our run_autograder, which runs our grading
+# runner (the one `grade` runs) with the guard cell beside it.
+ZIP_EXTRAS = {
+    "run_autograder": PACKAGE / "gradescope" / "run_autograder",
+    "dllab_runner.py": PACKAGE / "runner.py",
+    "dllab_guard.py": PACKAGE / "cells" / "guard.py",
+}
 
 
 def _is_hidden(node: ast.FunctionDef) -> bool:
@@ -99,6 +109,22 @@ def build_zip(lab: Lab, stage: Path, zip_path: Path):
             no_environment=True,
             files=files,
         )
+    _replace_in_zip(zip_path, ZIP_EXTRAS)
+
+
+def _replace_in_zip(zip_path: Path, extras: dict[str, Path]):
+    """Rewrite the zip otter made with `extras` (name in the zip -> file) added or replaced."""
+    tmp = zip_path.with_suffix(".tmp")
+    with zipfile.ZipFile(zip_path) as old, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            if info.filename not in extras:
+                new.writestr(info, old.read(info))
+        for name, path in extras.items():
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            info.external_attr = 0o755 << 16  # run_autograder is executed as it is
+            info.compress_type = zipfile.ZIP_DEFLATED
+            new.writestr(info, path.read_bytes())
+    os.replace(tmp, zip_path)
 
 
 def build(lab: Lab, out_root: Path = DIST) -> Path:
@@ -116,5 +142,16 @@ def build(lab: Lab, out_root: Path = DIST) -> Path:
             path.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(render(lab, stage / "public_tests", facts, solution), path)
         build_zip(lab, stage, lab.zip_path(out_root))
-    log.info("built %s in %.1f s -> %s", lab.name, time.perf_counter() - start, out)
+    settings = write_gradescope_settings(lab, lab.zip_path(out_root).parent)
+    log.info("built %s in %.1f s -> %s (Gradescope: %g GB, %g CPU, %g min)", lab.name,
+             time.perf_counter() - start, out, settings["memory_gb"], settings["cpus"],
+             settings["timeout_minutes"])
     return out
+
+
+def write_gradescope_settings(lab: Lab, folder: Path) -> dict:
+    """The Autograder Settings an instructor enters on Gradescope for this lab's zip (measured:
+    benchmarks/results/gradescope.md), beside the zip as gradescope.json."""
+    settings = {k: lab.gradescope[k] for k in ("memory_gb", "cpus", "timeout_minutes")}
+    (folder / "gradescope.json").write_text(json.dumps(settings, indent=1) + "\n")
+    return settings

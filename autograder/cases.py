@@ -16,7 +16,7 @@ from .labs import Lab, load_module
 def write_facts(lab: Lab, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / lab.facts_name
-    path.write_text(json.dumps(lab.public_facts(), indent=1, sort_keys=True))
+    path.write_text(json.dumps(lab.public_facts(), indent=1))  # in lab.toml's order
     return path
 
 

@@ -17,7 +17,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from .cells import cell_source
-from .errors import NotebookError
+from .runner import read_notebook
 from .labs import lab_of_notebook
 
 MARKER = "<<dllab-check-results>>"
@@ -36,27 +36,6 @@ class CheckReport:
     def ok(self) -> bool:
         return not self.errors and all(
             "error" not in r and r["score"] == r["possible"] for r in self.questions.values())
-
-
-def read_notebook(path: Path) -> nbformat.NotebookNode:
-    """The notebook at `path`, or NotebookError saying why it is not one.
-
-    Deliberately lenient about schema details (a cell id in an older minor version, say):
-    Jupyter opens such notebooks, so grading must too.
-    """
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise NotebookError(f"{path}: no such file")
-    except (UnicodeDecodeError, IsADirectoryError) as e:
-        raise NotebookError(f"{path}: not a notebook ({type(e).__name__})")
-    try:
-        nb = nbformat.reads(text, as_version=4)
-    except Exception as e:
-        raise NotebookError(f"{path}: not a valid notebook ({type(e).__name__}: {str(e)[:200]})")
-    if not isinstance(nb.get("cells"), list):
-        raise NotebookError(f"{path}: not a notebook (no list of cells)")
-    return nb
 
 
 def questions_in(nb) -> list[str]:

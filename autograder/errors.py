@@ -4,15 +4,12 @@ Kept apart from the modules that raise them so that the command line can catch t
 importing the notebook stack (nbformat, nbclient, otter) or TensorFlow.
 """
 
+from .runner import NotebookError
 from .support.dllab_data import DataUnavailableError
 
 
 class UnknownLab(ValueError):
     """A lab name that is not a folder of assignments/ with a lab.toml."""
-
-
-class NotebookError(Exception):
-    """The file is not a notebook we can run (not JSON, not nbformat)."""
 
 
 __all__ = ["DataUnavailableError", "NotebookError", "UnknownLab"]

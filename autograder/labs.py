@@ -91,10 +91,23 @@ class Lab:
         """Limits of one grading: timeout, cell_timeout (seconds), memory_limit_gb."""
         return dict(self.facts["grading"])
 
+    @property
+    def gradescope(self) -> dict:
+        """Gradescope's Autograder Settings for this lab, and how hidden cases are shown there."""
+        return dict(self.facts.get("gradescope", {}))
+
     def public_facts(self) -> dict:
-        """What tests read through `dllab_checks.lab_facts(lab)`: nothing here is secret, so
-        the student's public checks get the same file as the autograder."""
-        return {"lab": self.name, "training": self.training_budget, "thresholds": self.thresholds}
+        """The lab's facts as the build writes them beside the tests (dllab_facts_<lab>.json):
+        tests read thresholds through `dllab_checks.lab_facts(lab)`, the runner reads questions,
+        points and limits. Nothing here is secret: the student's public checks get it too."""
+        from .testfiles import question_points
+
+        points = question_points(self)
+        return {"lab": self.name, "title": self.title,
+                "questions": {q: {"title": self.question_title(q), "points": points[q]}
+                              for q in self.questions()},
+                "training": self.training_budget, "thresholds": self.thresholds,
+                "grading": self.grading, "gradescope": self.gradescope}
 
     def questions(self) -> list[str]:
         """The question names in notebook order, as lab.toml lists them."""

@@ -58,7 +58,6 @@ def lab_times(name: str, repeat: int):
     from autograder.build import build
     from autograder.grade import Submission, grade_one
     from autograder.labs import get_lab
-    from autograder.testfiles import question_points
 
     lab = get_lab(name)
     with tempfile.TemporaryDirectory() as tmp:
@@ -69,10 +68,11 @@ def lab_times(name: str, repeat: int):
             builds.append(time.perf_counter() - start)
         solution = lab.dist(Path(tmp)) / "solution" / f"{name}.ipynb"
         plain = [plain_execution(solution) for _ in range(repeat)]
-        points = question_points(lab)
+        facts = lab.public_facts()
         graded = []
         for i in range(repeat):
-            r = grade_one(Submission(f"s{i}", solution), lab.zip_path(Path(tmp)), 3600, points)
+            r = grade_one(Submission(f"s{i}", solution), lab.zip_path(Path(tmp)), facts, 3600,
+                          lab.grading["cell_timeout"])
             assert r["total"] == r["possible"], r
             graded.append(r["seconds"])
     ratio = statistics.median(graded) / statistics.median(plain)

@@ -52,3 +52,39 @@ def run_question(lab_name: str, question: str, cases_dir, overrides=None, base=N
             else:
                 public_failed += 1
     return QuestionResult(test.score, test.possible, failures, hidden_failed, public_failed)
+
+
+def run_like_gradescope(zip_path, submission_files: dict, root, grading=None, env=None) -> dict:
+    """Grade as Gradescope's harness does: `root` laid out as /autograder (source/ holds the
+    unpacked zip, submission/ what the student uploaded, results/), the zip's own
+    run_autograder started with bash; returns results/results.json.
+
+    `submission_files` maps file names to bytes; `grading` overrides the lab's grading limits
+    in the zip's facts file, as an instructor editing lab.toml would (short deadlines for tests).
+    """
+    import json
+    import subprocess
+    import sys
+    import zipfile
+    from pathlib import Path
+
+    root = Path(root)
+    for sub in ("source", "submission", "results"):
+        (root / sub).mkdir(parents=True)
+    (root / "submission_metadata.json").write_text("{}")
+    with zipfile.ZipFile(zip_path) as z:
+        z.extractall(root / "source")
+    if grading:
+        facts_path = next((root / "source" / "files").glob("dllab_facts_*.json"))
+        facts = json.loads(facts_path.read_text())
+        facts["grading"].update(grading)
+        facts_path.write_text(json.dumps(facts))
+    for name, data in submission_files.items():
+        (root / "submission" / name).write_bytes(data)
+    # the grading image's `python` is this test run's interpreter
+    run_env = dict(os.environ if env is None else env)
+    run_env["PATH"] = f"{Path(sys.executable).parent}:{run_env.get('PATH', '')}"
+    run_env["DLLAB_AUTOGRADER_DIR"] = str(root)
+    subprocess.run(["bash", str(root / "source" / "run_autograder")], env=run_env,
+                   stdin=subprocess.DEVNULL, capture_output=True, timeout=3600)
+    return json.loads((root / "results" / "results.json").read_text())

@@ -8,6 +8,7 @@ import ast
 import base64
 import csv
 import io
+import os
 import re
 import subprocess
 import sys
@@ -18,10 +19,11 @@ import nbformat
 import pytest
 
 from autograder.check import check_notebook
-from autograder.grade import GRADED, Submission, grade_one
+from autograder.grade import Submission, grade_one
 from autograder.labs import ROOT, all_labs
 from autograder.stubs import body_lines
-from autograder.testfiles import question_points
+from autograder.runner import GRADED
+from harness import run_like_gradescope
 
 LABS = [lab.name for lab in all_labs()]
 TRAINING_LABS = {"lab1_regression", "lab2_classification", "lab4_cnn_keras", "lab5_rnn"}
@@ -33,8 +35,8 @@ def lab(request, built):
 
 
 def _grade(lab, notebook: Path, name: str) -> dict:
-    result = grade_one(Submission(name, notebook), lab.zip_path(lab.out_root),
-                       timeout=1500, points=question_points(lab))
+    result = grade_one(Submission(name, notebook), lab.zip_path(lab.out_root), lab.public_facts(),
+                       timeout=1500, cell_timeout=lab.grading["cell_timeout"])
     assert result["status"] == GRADED, result["reason"]
     return result
 
@@ -44,11 +46,15 @@ def _failures(result) -> dict:
             for q, r in result["questions"].items() if r["score"] < r["possible"]}
 
 
-def test_solution_scores_full_marks_under_otter_run(lab, monkeypatch):
-    # no DLLAB_DATA_DIR and no network: what grading needs must travel in the zip
-    monkeypatch.delenv("DLLAB_DATA_DIR", raising=False)
-    result = _grade(lab, lab.dist(lab.out_root) / "solution" / f"{lab.name}.ipynb", "solution")
-    assert result["total"] == result["possible"] > 0, _failures(result)
+def test_solution_scores_full_marks_through_the_zip_as_gradescope_runs_it(lab, tmp_path):
+    """The zip's own run_autograder in a folder laid out as /autograder, with no DLLAB_DATA_DIR
+    and no network: what grading needs must travel in the zip."""
+    env = {k: v for k, v in os.environ.items() if k != "DLLAB_DATA_DIR"}
+    notebook = (lab.dist(lab.out_root) / "solution" / f"{lab.name}.ipynb").read_bytes()
+    report = run_like_gradescope(lab.zip_path(lab.out_root), {f"{lab.name}.ipynb": notebook},
+                                 tmp_path / "autograder", env=env)
+    failed = {t["name"]: t.get("output", "") for t in report["tests"] if t["status"] != "passed"}
+    assert report["score"] == sum(t["max_score"] for t in report["tests"]) > 0, (report["output"], failed)
 
 
 def test_student_notebook_runs_to_the_end_and_scores_zero(lab, tmp_path):

@@ -101,13 +101,17 @@ def _copy(value):
 
 # --- comparisons -------------------------------------------------------------------------
 
-def as_float_array(value, name="output"):
-    """`value` as a plain float64 ndarray (subclasses dropped), or an AssertionError saying why."""
+def as_float_array(value, name="output", dtype="float64"):
+    """`value` as a plain ndarray of `dtype` (subclasses dropped), or an AssertionError saying why.
+
+    float64 for comparisons; float32 for a model's inputs, which Keras reads as float32 anyway
+    (an MNIST test set in float64 is 63 MB spent for nothing).
+    """
     assert value is not None, (
         f"`{name}` returned None: the function is still a stub, or it is missing a `return`"
     )
     try:
-        arr = _asarray(value, dtype=_float64, copy=True, subok=False)
+        arr = _asarray(value, dtype=_ma.dtype(dtype), copy=True, subok=False)
     except Exception as e:  # ragged lists, strings, objects
         raise AssertionError(f"`{name}` should return a numeric array; got {type(value).__name__} ({e})")
     return arr

@@ -24,7 +24,8 @@ def _accuracy(mlp, x, y, label):
 def test_accuracy_on_your_test_set(mlp, x_test_flat, y_test):
     from dllab_checks import as_float_array
     assert x_test_flat is not None and y_test is not None, "run the cells that load and flatten the data"
-    acc = _accuracy(mlp, as_float_array(x_test_flat, "x_test_flat"), as_float_array(y_test, "y_test"), "your classifier")
+    acc = _accuracy(mlp, as_float_array(x_test_flat, "x_test_flat", "float32"), as_float_array(y_test, "y_test"),
+                    "your classifier")
     assert acc > _min_accuracy(), f"test accuracy {acc:.4f}: expected above {_min_accuracy()}"
 
 
@@ -32,6 +33,7 @@ def test_accuracy_on_your_test_set(mlp, x_test_flat, y_test):
 def test_trained_classifier_accuracy(mlp):
     from dllab_checks import as_float_array, load_cases
     case = load_cases("lab2_classification")["trained_mlp"]
-    x = as_float_array(case["x_test"]) / 255.0  # the notebook's preprocessing: flatten, scale to [0, 1]
-    acc = _accuracy(mlp, x.astype("float32"), case["y_test"], "the trained classifier on the MNIST test set")
+    # the notebook's preprocessing (flatten, scale to [0, 1]), in float32 as the notebook has it
+    x = as_float_array(case["x_test"], "x_test", "float32") / 255.0
+    acc = _accuracy(mlp, x, case["y_test"], "the trained classifier on the MNIST test set")
     assert acc > _min_accuracy(), f"MNIST test accuracy {acc:.4f}: expected above {_min_accuracy():.2f}"

@@ -1,0 +1,470 @@
+"""The grading runner: one submission graded by otter, with the course's defences, into a result.
+
+One runner, two places, the same code:
+- `dllab grade` runs `python -m autograder.runner local ZIP NOTEBOOK RESULT_JSON` for each
+  submission, in a folder laid out as Gradescope lays out /autograder;
+- the autograder zip carries this file as `dllab_runner.py`, and the zip's `run_autograder`
+  runs `python dllab_runner.py gradescope /autograder`, which grades /autograder/submission
+  and always writes /autograder/results/results.json in Gradescope's format.
+It is standalone on purpose: the standard library, nbformat and otter (and otter's dill), which
+is all the grading image has.
+
+What it adds to otter's own run:
+- the guard cell (cells/guard.py, `dllab_guard.py` in the zip) before the submission's first
+  cell: `os._exit()` raises, and output past 2 MB is dropped;
+- a cell running past `cell_timeout` is interrupted and grading goes on with the next cell;
+- a deadline of its own: past `deadline - RESERVE` every cell still to run is interrupted at
+  once, so that otter's last cell (the tests not yet run) and the results are done before the
+  deadline, with every mark earned until then; a kernel that cannot be interrupted is killed at
+  the deadline itself, and the result still says why;
+- after grading, the tests and support files the grading read are compared with the zip's; a
+  submission that rewrote or deleted them is `tampered`, with no marks;
+- messages of hidden cases without the test's source line.
+"""
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+# A submission's statuses (the gradebook's "status" column).
+GRADED, INVALID, TIMEOUT, CRASHED, TAMPERED = "graded", "invalid", "timeout", "crashed", "tampered"
+# Seconds kept, after every student cell has had its time, for otter's last cell (the tests not
+# yet run) and for writing the results.
+RESERVE = 60
+MAX_LOG = 20_000  # characters of a failed run's output kept for its reason
+HERE = Path(__file__).resolve().parent
+
+
+class NotebookError(Exception):
+    """The file is not a notebook we can run (not JSON, not nbformat, not found)."""
+
+
+# --- reading what was submitted -------------------------------------------------------------
+
+def read_notebook(path):
+    """The notebook at `path`, or NotebookError saying why it is not one.
+
+    Deliberately lenient about schema details (a cell id in an older minor version, say):
+    Jupyter opens such notebooks, so grading must too.
+    """
+    import nbformat
+
+    name = Path(path).name  # never the grader's folders: a student may read this message
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NotebookError(f"{name}: no such file")
+    except (UnicodeDecodeError, IsADirectoryError) as e:
+        raise NotebookError(f"{name}: not a notebook ({type(e).__name__})")
+    try:
+        nb = nbformat.reads(text, as_version=4)
+    except Exception as e:
+        raise NotebookError(f"{name}: not a valid notebook ({type(e).__name__}: {str(e)[:200]})")
+    if not isinstance(nb.get("cells"), list):
+        raise NotebookError(f"{name}: not a notebook (no list of cells)")
+    return nb
+
+
+def notebook_from(path: Path, workdir: Path) -> Path:
+    """The notebook to grade: the file itself, or the one inside a grader.export() zip."""
+    path = Path(path)
+    if not path.exists():
+        raise NotebookError(f"{path.name}: no such file")
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as z:
+            names = [n for n in z.namelist() if n.endswith(".ipynb") and "checkpoint" not in n
+                     and not n.startswith("__MACOSX")]
+            if len(names) != 1:
+                raise NotebookError(f"{path.name}: a zip should hold exactly one notebook, "
+                                    f"found {len(names)}")
+            target = Path(workdir) / Path(names[0]).name
+            target.write_bytes(z.read(names[0]))
+            path = target
+    read_notebook(path)  # raises NotebookError with the reason
+    return path
+
+
+def submitted_notebook(folder: Path) -> Path:
+    """The one notebook Gradescope put in `folder`: an .ipynb, or the one in an uploaded zip."""
+    files = sorted(p for p in Path(folder).iterdir() if p.is_file() and not p.name.startswith("."))
+    notebooks = [p for p in files if p.suffix == ".ipynb"]
+    zips = [p for p in files if zipfile.is_zipfile(p)]
+    if len(notebooks) == 1:
+        read_notebook(notebooks[0])
+        return notebooks[0]
+    if len(notebooks) > 1:
+        raise NotebookError(f"{len(notebooks)} notebooks were submitted "
+                            f"({', '.join(p.name for p in notebooks)}): submit exactly one")
+    if len(zips) == 1:
+        path = notebook_from(zips[0], folder)
+        zips[0].unlink()  # otter grades the one notebook beside it
+        return path
+    names = ", ".join(p.name for p in files) or "nothing"
+    raise NotebookError(f"no notebook was submitted (found: {names}): submit your .ipynb file, "
+                        f"or the zip that the notebook's Submit cell wrote")
+
+
+# --- the defences ---------------------------------------------------------------------------
+
+def guard_source() -> str:
+    """The guard cell: beside this file in the zip, in cells/ in the package."""
+    for path in (HERE / "dllab_guard.py", HERE / "cells" / "guard.py"):
+        if path.is_file():
+            return path.read_text()
+    raise FileNotFoundError("the guard cell (dllab_guard.py) is missing beside the runner")
+
+
+def add_guard(notebook: Path):
+    import nbformat
+
+    nb = read_notebook(notebook)
+    guard = nbformat.v4.new_code_cell(guard_source())
+    guard.pop("id", None)
+    nb.cells.insert(0, guard)
+    nbformat.write(nb, str(notebook))
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def expected_from_source(source: Path) -> dict:
+    """The files, relative to the submission folder, that grading reads, with their digests:
+    otter copies source/tests/ to tests/ and the contents of source/files/ beside the notebook."""
+    source, out = Path(source), {}
+    for path in sorted((source / "tests").glob("*.py")):
+        out[f"tests/{path.name}"] = _sha(path.read_bytes())
+    files = source / "files"
+    for path in sorted(files.rglob("*")) if files.is_dir() else []:
+        if path.is_file():
+            out[str(path.relative_to(files))] = _sha(path.read_bytes())
+    return out
+
+
+def changed_files(expected: dict, submission: Path) -> list[str]:
+    changed = []
+    for name, digest in expected.items():
+        path = Path(submission) / name
+        if not path.is_file() or _sha(path.read_bytes()) != digest:
+            changed.append(name)
+    return sorted(changed)
+
+
+# "Error at line 12 in test q4:\n      <the test's source line>\nAssertionError: ..."
+_SOURCE_LINES = re.compile(r"Error at line \d+ in test [^:\n]*:\n(?:[ \t].*\n)*")
+
+
+def message_without_code(message: str) -> str:
+    """A failed case's message with the test's source line removed (hidden tests stay hidden)."""
+    return _SOURCE_LINES.sub("", message).replace("❌ Test case failed\n", "").strip()
+
+
+# --- running otter, in a process group of its own ------------------------------------------
+
+def _otter_child(ag_dir: str, cell_timeout: float, soft_deadline: float, hard_deadline: float):
+    """The child process: otter's own grading, with our limits on every cell.
+
+    otter 7 executes without any timeout and builds its traitlets Config inside
+    grade_notebook; we hand it a Config that already carries nbclient's per-cell limit
+    (`timeout_func`) and `interrupt_on_timeout`, so a slow cell is interrupted and grading goes on.
+    """
+    import otter.execute
+    from otter.run.run_autograder import main as run_autograder_main
+    from traitlets.config import Config
+
+    def cell_limit(cell):
+        now = time.time()
+        if cell.source.startswith("from otter.execute import Checker"):  # otter's last cell
+            return max(1, int(hard_deadline - now))
+        return max(2, int(min(cell_timeout, soft_deadline - now)))
+
+    def config_with_limits(*args, **kwargs):
+        c = Config(*args, **kwargs)
+        c.ExecutePreprocessor.timeout_func = cell_limit
+        c.ExecutePreprocessor.interrupt_on_timeout = True
+        return c
+
+    otter.execute.Config = config_with_limits
+    run_autograder_main(ag_dir, logo=False, otter_run=True)
+
+
+def _kill_group(pid: int):
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _limit_memory(gigabytes: float | None):
+    """The address-space limit of otter and the kernel it starts: a memory hog gets a
+    MemoryError in its cell instead of taking the kernel (and every mark) with it."""
+    if not gigabytes:
+        return None
+
+    def apply():
+        import resource
+
+        limit = int(gigabytes * 2**30)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    return apply
+
+
+def run_otter(ag_dir: Path, cell_timeout: float, deadline: float, log_path: Path,
+              memory_gb: float | None = None) -> bool:
+    """Run otter on ag_dir; False when it had to be killed at the deadline."""
+    start = time.time()
+    hard = start + deadline
+    soft = hard - min(RESERVE, deadline / 4)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "_otter", str(ag_dir), str(cell_timeout),
+           str(soft), str(hard)]
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True,  # its own group: the kernel goes with it
+                                preexec_fn=_limit_memory(memory_gb))
+        try:
+            proc.wait(timeout=max(1.0, hard - time.time()))
+            finished = True
+        except subprocess.TimeoutExpired:
+            finished = False
+        _kill_group(proc.pid)  # also what a finished run left behind
+        proc.wait()
+    return finished and proc.returncode == 0
+
+
+def case_names(tests_dir: Path) -> dict[str, list[str]]:
+    """Each test file's case functions in the order otter numbers them ("q4 - 1", "q4 - 2"...):
+    the function's name says what the case checks."""
+    import ast
+
+    names = {}
+    for path in Path(tests_dir).glob("*.py"):
+        tree = ast.parse(path.read_text())
+        names[path.stem] = [node.name for node in tree.body if isinstance(node, ast.FunctionDef)
+                            and any("test_case" in ast.unparse(d) for d in node.decorator_list)]
+    return names
+
+
+def _case_name(names: list[str], otter_name: str) -> str:
+    number = otter_name.rsplit(" - ", 1)[-1]
+    return names[int(number) - 1] if number.isdigit() and 0 < int(number) <= len(names) else otter_name
+
+
+def summarise(results, case_names: dict[str, list[str]]) -> dict:
+    """otter's GradingResults as plain data: per question, per case; hidden messages without code."""
+    questions = {}
+    for name, test_file in results.results.items():
+        cases = []
+        for r in test_file.test_case_results:
+            hidden = bool(r.test_case.hidden)
+            cases.append({
+                "name": _case_name(case_names.get(name, []), r.test_case.name),
+                "hidden": hidden,
+                "passed": bool(r.passed),
+                "points": float(r.test_case.points or 0),
+                "message": message_without_code(r.message) if hidden else r.message,
+            })
+        questions[name] = {"score": float(test_file.score), "possible": float(test_file.possible),
+                           "cases": cases}
+    return questions
+
+
+def _crash_reason(log_text: str) -> str:
+    lines = [line for line in log_text.splitlines() if line.strip()]
+    if any("DeadKernelError" in line or "Kernel died" in line for line in lines):
+        return "the notebook's kernel died (sys.exit, os._exit, a crash, or out of memory?)"
+    if any("assignment name" in line.lower() or "assignment_name" in line for line in lines):
+        return "this notebook belongs to another lab (its assignment name does not match)"
+    tail = lines[-1] if lines else "no output"
+    return f"grading failed: {tail[:300]}"
+
+
+def grade_folder(ag_dir: Path, expected: dict, cell_timeout: float, deadline: float,
+                 memory_gb: float | None = None) -> dict:
+    """Grade the one notebook in ag_dir/submission; ag_dir is laid out as Gradescope's /autograder."""
+    ag_dir = Path(ag_dir)
+    result = {"status": GRADED, "reason": "", "questions": {}}
+    notebook = submitted_notebook(ag_dir / "submission")
+    add_guard(notebook)
+    log_path = ag_dir / "dllab-run.log"
+    start = time.time()
+    finished = run_otter(ag_dir, cell_timeout, deadline, log_path, memory_gb)
+    seconds = time.time() - start
+    pkl = ag_dir / "results" / "results.pkl"
+    if not finished and not pkl.exists():
+        log_text = log_path.read_text(errors="replace")[-MAX_LOG:] if log_path.exists() else ""
+        if seconds >= deadline - 1:
+            result.update(status=TIMEOUT, reason=(
+                f"grading ran past the {deadline:.0f} s deadline and the notebook could not be "
+                "interrupted (a loop that catches KeyboardInterrupt?): it was stopped"))
+        else:
+            result.update(status=CRASHED, reason=_crash_reason(log_text))
+        return result
+    import dill
+
+    with open(pkl, "rb") as f:
+        result["questions"] = summarise(dill.load(f), case_names(ag_dir / "source" / "tests"))
+    if seconds > deadline - min(RESERVE, deadline / 4):
+        result.update(status=TIMEOUT, reason=(
+            f"the notebook ran past the grading deadline ({deadline:.0f} s): the cells still "
+            "running then were interrupted; the marks earned until then are kept"))
+    changed = changed_files(expected, ag_dir / "submission")
+    if changed:
+        result.update(status=TAMPERED, questions={}, reason=(
+            "the notebook changed or deleted files the grading reads "
+            f"({', '.join(changed[:5])}): its results cannot be trusted"))
+    return result
+
+
+# --- what both places report ----------------------------------------------------------------
+
+def finish(result: dict, facts: dict) -> dict:
+    """Every question gets a score (0 when the run failed); the total and what was possible."""
+    qs = result.setdefault("questions", {})
+    points = {q: info["points"] for q, info in facts["questions"].items()}
+    for q, possible in points.items():
+        qs.setdefault(q, {"score": 0.0, "possible": possible, "cases": []})
+    result["total"] = sum(qs[q]["score"] for q in points)
+    result["possible"] = sum(points.values())
+    return result
+
+
+def case_label(case: dict) -> str:
+    """A test function's name as words: test_lecture_vertical_edge -> lecture vertical edge."""
+    name = case["name"]
+    return (name[len("test_"):] if name.startswith("test_") else name).replace("_", " ")
+
+
+def feedback_markdown(result: dict, facts: dict, title: str) -> str:
+    """What the student reads, the same from `grade` and from Gradescope."""
+    lines = [f"# Feedback: {title}", "", f"Total: **{result['total']:g} / {result['possible']:g}**", ""]
+    if result["status"] != GRADED:
+        lines += [f"Not graded normally ({result['status']}): {result['reason']}", ""]
+    for q, info in facts["questions"].items():
+        qr = result["questions"][q]
+        lines.append(f"## {q}, {info['title']}: {qr['score']:g} / {qr['possible']:g}")
+        for c in qr["cases"]:
+            kind = "hidden" if c["hidden"] else "public"
+            verdict = "passed" if c["passed"] else "failed"
+            lines.append(f"- {kind} test, {case_label(c)} ({c['points']:g} pt): {verdict}")
+            if not c["passed"]:
+                lines += ["", "  ```", *["  " + line for line in c["message"].splitlines()], "  ```"]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def gradescope_results(result: dict, facts: dict) -> dict:
+    """Gradescope's results.json: one test per case (per question when nothing ran)."""
+    hidden_visibility = facts.get("gradescope", {}).get("hidden_visibility", "after_published")
+    tests = []
+    for q, info in facts["questions"].items():
+        qr = result["questions"][q]
+        if not qr["cases"]:
+            tests.append({"name": f"{q}, {info['title']}", "score": 0, "max_score": info["points"],
+                          "status": "failed", "visibility": "visible", "output_format": "md",
+                          "output": result["reason"] or "not graded"})
+            continue
+        for c in qr["cases"]:
+            kind = "hidden" if c["hidden"] else "public"
+            entry = {"name": f"{q}, {info['title']}: {case_label(c)} ({kind})",
+                     "score": c["points"] if c["passed"] else 0, "max_score": c["points"],
+                     "status": "passed" if c["passed"] else "failed", "output_format": "md",
+                     "visibility": hidden_visibility if c["hidden"] else "visible"}
+            if not c["passed"]:
+                entry["output"] = "```\n" + c["message"] + "\n```"
+            tests.append(entry)
+    summary = f"Total: {result['total']:g} / {result['possible']:g}"
+    if result["status"] != GRADED:
+        summary += f"\n\nNot graded normally ({result['status']}): {result['reason']}"
+    return {"score": result["total"], "output": summary, "output_format": "md",
+            "test_output_format": "md", "stdout_visibility": "hidden", "tests": tests}
+
+
+# --- the two places -------------------------------------------------------------------------
+
+def _layout(root: Path):
+    for sub in ("source", "submission", "results"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    meta = root / "submission_metadata.json"
+    if not meta.exists():
+        meta.write_text("{}")
+
+
+def _facts(source: Path) -> dict:
+    lab = json.loads((source / "otter_config.json").read_text())["assignment_name"]
+    return json.loads((source / "files" / f"dllab_facts_{lab}.json").read_text())
+
+
+def grade_local(zip_path: Path, notebook: Path, cell_timeout: float, deadline: float,
+                memory_gb: float | None = None) -> dict:
+    """What `dllab grade` runs for one submission: a scratch /autograder, otter, our result."""
+    with tempfile.TemporaryDirectory(prefix="dllab-run-") as tmp:
+        root = Path(tmp) / "autograder"
+        _layout(root)
+        with zipfile.ZipFile(zip_path) as z:
+            z.extractall(root / "source")
+        facts = _facts(root / "source")
+        try:
+            path = notebook_from(notebook, root / "submission")
+            if path.parent != root / "submission":
+                shutil.copy(path, root / "submission" / path.name)
+            result = grade_folder(root, expected_from_source(root / "source"), cell_timeout, deadline,
+                                  memory_gb)
+        except NotebookError as e:
+            result = {"status": INVALID, "reason": str(e), "questions": {}}
+    return finish(result, facts)
+
+
+def grade_gradescope(root: Path) -> dict:
+    """What the zip's run_autograder runs: grade root/submission, write root/results/results.json."""
+    root = Path(root)
+    out = root / "results" / "results.json"
+    try:
+        facts = _facts(root / "source")
+        limits = facts["grading"]
+        try:
+            result = grade_folder(root, expected_from_source(root / "source"), limits["cell_timeout"],
+                                  limits["timeout"], limits.get("memory_limit_gb"))
+        except NotebookError as e:
+            result = {"status": INVALID, "reason": str(e), "questions": {}}
+        finish(result, facts)
+        report = gradescope_results(result, facts)
+    except Exception as e:  # a fault of the grader itself: the student still gets a result
+        report = {"score": 0, "stdout_visibility": "hidden", "output_format": "md",
+                  "output": f"The autograder could not grade this submission ({type(e).__name__}: "
+                            f"{e}). Tell your instructor.", "tests": []}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(".results.json.tmp")
+    tmp.write_text(json.dumps(report, indent=1))
+    os.replace(tmp, out)
+    return report
+
+
+def main(argv: list[str]) -> int:
+    mode, args = argv[0], argv[1:]
+    if mode == "_otter":
+        _otter_child(args[0], float(args[1]), float(args[2]), float(args[3]))
+    elif mode == "local":
+        zip_path, notebook, out_json, cell_timeout, deadline, memory_gb = args
+        result = grade_local(Path(zip_path), Path(notebook), float(cell_timeout), float(deadline),
+                             float(memory_gb) or None)
+        Path(out_json).write_text(json.dumps(result, indent=1))
+    elif mode == "gradescope":
+        grade_gradescope(Path(args[0]) if args else Path("/autograder"))
+    else:
+        print(f"usage: {Path(__file__).name} local ZIP NOTEBOOK RESULT_JSON CELL_TIMEOUT DEADLINE MEMORY_GB"
+              f" | gradescope [AUTOGRADER_DIR]", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
