@@ -85,14 +85,19 @@ def check_notebook(path: Path, timeout: float | None = None, with_export: bool =
         km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(tmp) / "kernel"))
         client = NotebookClient(nb, km=km, timeout=timeout, allow_errors=True,
                                 resources={"metadata": {"path": tmp}})
+        # the kernel's own stderr (TensorFlow's start-up notices among it) stays out of the
+        # command's output; a dead kernel is reported from nbclient's error
+        kernel_log = open(Path(tmp) / "kernel.log", "wb")
         try:
-            client.execute()
+            client.execute(stdout=kernel_log, stderr=kernel_log)
         except CellTimeoutError:
             report.errors.append(f"a cell ran longer than {timeout:.0f} s and was stopped")
         except DeadKernelError as e:
             report.errors.append(f"the kernel died ({e})")
         except CellExecutionError as e:  # only raised for errors nbclient cannot allow
             report.errors.append(str(e)[:300])
+        finally:
+            kernel_log.close()
         shutil.rmtree(tmp, ignore_errors=True)
     report.errors += _cell_errors(nb.cells[:-1])
     for out in nb.cells[-1].get("outputs", []):

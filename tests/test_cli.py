@@ -50,3 +50,14 @@ def test_an_unknown_lab_is_exit_code_2_with_one_line():
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [proc.stderr.strip()]
     assert proc.stderr.startswith("error: unknown lab 'no_such_lab'")
+
+
+def test_check_keeps_the_kernels_tensorflow_log_out_of_its_output(built):
+    """The kernel imports Keras; its C++ start-up notices go to a log, not to the terminal."""
+    lab = built["lab5_rnn"]
+    student = lab.dist(lab.out_root) / "student" / "lab5_rnn.ipynb"
+    proc = _run("-m", "autograder", "check", str(student))
+    assert proc.returncode == 1  # the stubs fail their public checks
+    assert "q1: FAILED" in proc.stdout
+    for noise in ("absl", "oneDNN", "cuda", "IPKernelApp"):
+        assert noise not in proc.stdout + proc.stderr, noise
