@@ -198,10 +198,12 @@ def test_stated_settings_have_a_quarter_margin_over_the_measurements(name):
             and not r.get("superseded")]
     assert runs, f"no measurement of {name} at {g['cpus']} CPU in benchmarks/results/gradescope.json"
     assert all(r["score"] == r["possible"] for r in runs), runs
-    # anonymous memory: the page cache the cgroup also counts (TensorFlow's libraries, the data
-    # read) is evicted under pressure; the run under the stated limit below shows that it is
-    peak, seconds = max(r["peak_rss_gb"] for r in runs), max(r["seconds"] for r in runs)
-    assert g["memory_gb"] >= 1.25 * peak, (g["memory_gb"], peak)
+    # both the whole container's peak (page cache included: TensorFlow's libraries, the data
+    # read) and the anonymous memory, which cannot be evicted
+    seconds = max(r["seconds"] for r in runs)
+    for measure in ("peak_gb", "peak_rss_gb"):
+        peak = max(r[measure] for r in runs)
+        assert g["memory_gb"] >= 1.25 * peak, (measure, g["memory_gb"], peak)
     assert deadline >= 1.25 * seconds, (deadline, seconds)
     assert g["timeout_minutes"] * 60 >= deadline + 60, "the deadline needs a minute below the timeout"
     checks = [r for r in _measured() if r["lab"] == name and r.get("check") and not r.get("superseded")]
