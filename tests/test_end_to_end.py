@@ -41,11 +41,6 @@ def _grade(lab, notebook: Path, name: str) -> dict:
     return result
 
 
-def _failures(result) -> dict:
-    return {q: [c["message"] for c in r["cases"] if not c["passed"]]
-            for q, r in result["questions"].items() if r["score"] < r["possible"]}
-
-
 def test_solution_scores_full_marks_through_the_zip_as_gradescope_runs_it(lab, tmp_path):
     """The zip's own run_autograder in a folder laid out as /autograder, with no DLLAB_DATA_DIR
     and no network: what grading needs must travel in the zip."""
