@@ -1,4 +1,4 @@
-"""The command line: `dllab` (or `python -m autograder`) build | check | grade.
+"""The command line: `dllab` (or `python -m autograder`) build | check | grade | similarity.
 
 Each command lives in its own module, imported when the command runs: `--help` and argument
 errors need neither the notebook stack nor TensorFlow.
@@ -20,7 +20,8 @@ exit codes:
   1  done, with a finding: check saw a failed public check or a cell error; grade could
      grade no submission normally; build found no lab
   2  not done: bad arguments, an unknown lab, a file that is not a notebook, data that
-     cannot be loaded, a missing autograder zip (one line on stderr says which)
+     cannot be loaded, a missing autograder zip, fewer than two notebooks to compare
+     (one line on stderr says which)
 """
 
 log = logging.getLogger("autograder")
@@ -55,6 +56,20 @@ def _cmd_grade(args) -> int:
                           timeout=args.timeout, jobs=args.jobs, force=args.force,
                           cell_timeout=args.cell_timeout, progress=not args.quiet)
     return 0 if summary.graded or summary.skipped else 1
+
+
+def _cmd_similarity(args) -> int:
+    from .similarity import SimilarityError, similarity_report
+
+    lab = get_lab(args.lab)
+    try:
+        similarity_report(lab, [Path(p) for p in args.submissions], Path(args.out),
+                          gradebook=Path(args.gradebook) if args.gradebook else None,
+                          detailed=args.top)
+    except SimilarityError as e:
+        log.error("%s", e)
+        return 2
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -95,6 +110,21 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("-j", "--jobs", type=int, default=None, help="parallel gradings (default: cores)")
     g.add_argument("--force", action="store_true", help="grade again what is already graded")
     g.set_defaults(func=_cmd_grade)
+
+    s = sub.add_parser("similarity", help="compare a class's code pair by pair into DIR/similarity.csv "
+                       "and DIR/similarity.html", epilog=EXIT_CODES,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Compare the code each student wrote (the lab's starter notebook is "
+                       "left out) with every other submission's; a file that is not a notebook of the "
+                       "lab is skipped with a warning.")
+    s.add_argument("lab")
+    s.add_argument("submissions", nargs="+", help="notebooks, grader.export() zips, or folders (as grade)")
+    s.add_argument("--out", required=True, help="output folder for similarity.csv and similarity.html")
+    s.add_argument("--gradebook", help="the same class's grade output folder, or its gradebook.csv: "
+                   "marks pairs that fail the same hidden cases with the same messages")
+    s.add_argument("--top", type=int, default=10, metavar="N",
+                   help="pairs shown side by side in the HTML report (default: 10)")
+    s.set_defaults(func=_cmd_similarity)
     return p
 
 

@@ -1,0 +1,272 @@
+"""`dllab similarity LAB SUBMISSIONS... --out DIR`: which students handed in whose code.
+
+The comparison is copydetect's (https://github.com/blingenf/copydetect), used through its
+documented API (`CodeFingerprint`, `compare_files`): winnowing over Pygments tokens. Pygments'
+Python lexer lets copydetect replace every variable, argument and attribute name with `V`,
+every defined function name with `F`, every string with `S`, and drop comments and
+whitespace; so renamed variables, reworded comments and changed spacing leave the
+fingerprints as they were, and a fingerprint is a set of k-gram hashes, blind to the order
+in which functions appear.
+
+copydetect would read an `.ipynb` file as plain text (Pygments has no lexer for the
+extension): JSON, markdown and outputs included, no names replaced. So a notebook is first
+cut down to its code cells (`student_code`), and the lab's starter notebook, rendered in
+memory exactly as `dllab build` writes it, is copydetect's boilerplate: every k-gram of it
+(stubs, docstrings, provided cells, setup and Submit cells) is dropped from each student's
+fingerprints. Two untouched starters then have nothing left to share.
+
+Parameters are copydetect's own defaults (noise threshold 25 characters of filtered code),
+except the winnowing window: all k-grams are kept (guarantee threshold = noise threshold,
+which copydetect documents for when time allows), because winnowing picks hashes of Python's
+`hash()`, which is salted per process: the same class would get slightly different figures
+on every run.
+
+One number per pair: the share of both students' fingerprinted code that matches the other's
+(matched tokens of both over the tokens of both; JPlag's default "average" similarity). It
+is symmetric, and a student who wrote almost nothing cannot reach 1 with everybody; the
+report shows each student's own share beside it, for the case where one copied part of a
+longer submission.
+"""
+
+import ast
+import csv
+import io
+import json
+import logging
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+NOISE = 25          # copydetect's default noise threshold (characters of filtered code)
+WINDOW = 1          # every k-gram is a fingerprint: deterministic across runs (see above)
+DETAILED_PAIRS = 10  # pairs shown side by side in the HTML report, from the most similar
+LISTED_PAIRS = 100   # pairs listed in the HTML report's table (the CSV has every pair)
+
+
+class SimilarityError(ValueError):
+    """Input the command cannot compare (exit code 2, one line, no traceback)."""
+
+
+@dataclass
+class Student:
+    id: str
+    path: Path
+    code_cells: list                                # the code cells, in order
+    functions: dict = field(default_factory=dict)   # graded function -> its source as handed in
+    fingerprint: object = None                      # copydetect's, of the cells joined
+    failures: dict = field(default_factory=dict)    # (question, case, message) of failed hidden cases
+
+
+@dataclass
+class Pair:
+    a: str
+    b: str
+    similarity: float
+    share_a: float          # of a's fingerprinted code, the part found in b's
+    share_b: float
+    shared_failures: list = field(default_factory=list)   # [(question, case, message, how many)]
+
+
+# --- what a notebook's student wrote ------------------------------------------------------
+
+def _cell_code(source: str) -> str:
+    """A code cell's source without IPython's `%magic` and `!shell` lines (not Python: they
+    would end Pygments' and ast's reading of the cell) and with one newline at the end."""
+    lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def student_code(nb) -> list[str]:
+    """The notebook's code cells as text: markdown, raw cells and outputs are not the code."""
+    return [_cell_code(c.source) for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+
+
+def graded_functions(cells: list[str], names: list[str]) -> dict[str, str]:
+    """The source of each graded function as the notebook last defines it (what the kernel,
+    and so the grader, would call); a function it never defines is absent."""
+    found = {}
+    for cell in cells:
+        try:
+            tree = ast.parse(cell)
+        except SyntaxError:
+            continue
+        lines = cell.splitlines(keepends=True)
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name in names:
+                start = (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1
+                found[node.name] = "".join(lines[start:node.end_lineno])
+    return found
+
+
+def starter_cells(lab) -> list[str]:
+    """The code cells of the lab's student notebook as `dllab build` renders it: rendered here
+    from the same sources (template, solutions' stubs, cells/), so that no build is needed and
+    the boilerplate cannot lag behind the lab."""
+    from .build import write_tests
+    from .cases import write_facts
+    from .notebooks import render
+
+    with tempfile.TemporaryDirectory(prefix=f"dllab-starter-{lab.name}-") as tmp:
+        tmp = Path(tmp)
+        write_tests(lab, tmp / "tests", tmp / "public_tests")
+        facts = write_facts(lab, tmp)
+        nb = render(lab, tmp / "public_tests", facts, solution=False)
+    return student_code(nb)
+
+
+# --- reading the class --------------------------------------------------------------------
+
+def read_class(lab, paths: list[Path]) -> tuple[list[Student], list[str]]:
+    """The submissions `grade` would grade, under the same ids; the files that are not
+    notebooks of this lab come back as warnings instead."""
+    from .grade import collect
+    from .labs import lab_of_notebook
+    from .runner import NotebookError, notebook_from, read_notebook
+
+    for path in paths:
+        if not path.exists():
+            raise SimilarityError(f"{path}: no such file or folder")
+    subs, duplicates = collect(paths)
+    warnings = [f"{d.replace('graded as', 'compared as')}" for d in duplicates]
+    names = lab.stub_names()
+    students = []
+    with tempfile.TemporaryDirectory(prefix="dllab-similarity-") as tmp:
+        for sub in subs:
+            try:
+                work = Path(tmp) / sub.id
+                work.mkdir()
+                nb = read_notebook(notebook_from(sub.path, work))
+            except NotebookError as e:
+                warnings.append(f"{sub.path} skipped: {str(e).split(': ', 1)[-1]}")
+                continue
+            other = lab_of_notebook(nb)
+            if other is not None and other.name != lab.name:
+                warnings.append(f"{sub.path} skipped: a notebook of {other.name}, not {lab.name}")
+                continue
+            cells = student_code(nb)
+            students.append(Student(sub.id, sub.path, cells, graded_functions(cells, names)))
+    return students, warnings
+
+
+def read_failures(gradebook: Path, students: list[Student]) -> list[str]:
+    """Each student's failed hidden cases with their messages, from `grade`'s results/<id>.json
+    beside the gradebook (the gradebook itself has scores only); returns warnings."""
+    folder = gradebook.parent if gradebook.is_file() else gradebook
+    results = folder / "results"
+    if not gradebook.exists():
+        raise SimilarityError(f"{gradebook}: no such file or folder")
+    if not results.is_dir():
+        raise SimilarityError(f"{gradebook}: no results/ folder beside it; give the folder that "
+                              "`dllab grade ... --out DIR` wrote, or its gradebook.csv")
+    missing = []
+    for s in students:
+        path = results / f"{s.id}.json"
+        if not path.exists():
+            missing.append(s.id)
+            continue
+        try:
+            questions = json.loads(path.read_text()).get("questions", {})
+        except (json.JSONDecodeError, UnicodeDecodeError, AttributeError) as e:
+            raise SimilarityError(f"{path}: not a result that `dllab grade` wrote ({type(e).__name__})")
+        s.failures = {(q, c["name"], c["message"].strip()) for q, info in questions.items()
+                      for c in info.get("cases", []) if c.get("hidden") and not c.get("passed")}
+    return [f"{len(missing)} submission(s) not in {results}: no failures to compare for "
+            f"{', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}"] if missing else []
+
+
+# --- comparing ----------------------------------------------------------------------------
+
+def fingerprint(code: str, name: str, boilerplate):
+    from copydetect import CodeFingerprint
+
+    return CodeFingerprint(f"{name}.py", NOISE, WINDOW, boilerplate=boilerplate,
+                           language="python", fp=io.StringIO(code))
+
+
+def boilerplate_hashes(cells: list[str]):
+    """Every k-gram hash of the starter code, as copydetect computes boilerplate: the cells
+    joined as `student_code` joins a student's, so k-grams across two cells count too."""
+    import numpy as np
+
+    return np.unique(np.array(list(fingerprint("\n".join(cells), "starter", None).hashes), dtype=np.int64))
+
+
+def compare(fa, fb) -> tuple[float, float, float, tuple]:
+    """(similarity, share of a, share of b, copydetect's slices) of two fingerprints."""
+    from copydetect import compare_files
+
+    if not fa.hashes & fb.hashes:
+        return 0.0, 0.0, 0.0, None
+    _, (share_a, share_b), slices = compare_files(fa, fb)
+    matched = share_a * fa.token_coverage + share_b * fb.token_coverage
+    total = fa.token_coverage + fb.token_coverage
+    return (float(matched / total) if total else 0.0), float(share_a), float(share_b), slices
+
+
+def compare_class(students: list[Student], boilerplate) -> list[Pair]:
+    for s in students:
+        s.fingerprint = fingerprint("\n".join(s.code_cells), s.id, boilerplate)
+    pairs = []
+    for i, a in enumerate(students):
+        for b in students[i + 1:]:
+            sim, share_a, share_b, _ = compare(a.fingerprint, b.fingerprint)
+            pairs.append(Pair(a.id, b.id, sim, share_a, share_b))
+    return pairs
+
+
+def mark_shared_failures(students: list[Student], pairs: list[Pair]):
+    """Each pair's failed hidden cases with the same message, with how many of the class failed
+    that case with that message: a bug two students alone share says more than a common one."""
+    by_id = {s.id: s for s in students}
+    counts = {}
+    for s in students:
+        for f in s.failures:
+            counts[f] = counts.get(f, 0) + 1
+    for p in pairs:
+        shared = by_id[p.a].failures & by_id[p.b].failures
+        p.shared_failures = sorted(((*f, counts[f]) for f in shared), key=lambda f: (f[3], f[:3]))
+
+
+def _rounded(x: float) -> str:
+    return f"{x:.3f}"
+
+
+def write_csv(out: Path, pairs: list[Pair]):
+    with open(out / "similarity.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["submission_a", "submission_b", "similarity"])
+        for p in pairs:
+            w.writerow([p.a, p.b, _rounded(p.similarity)])
+
+
+def similarity_report(lab, paths: list[Path], out: Path, gradebook: Path | None = None,
+                      detailed: int = DETAILED_PAIRS) -> list[Pair]:
+    """Compare every pair of the class; write out/similarity.csv and out/similarity.html."""
+    start = time.perf_counter()
+    students, warnings = read_class(lab, paths)
+    for w in warnings:
+        log.warning("%s", w)
+    if len(students) < 2:
+        raise SimilarityError(f"{len(students)} notebook(s) of {lab.name} found in "
+                              f"{', '.join(map(str, paths))}: at least two are needed to compare")
+    if gradebook is not None:
+        for w in read_failures(gradebook, students):
+            log.warning("%s", w)
+    starter = starter_cells(lab)
+    boilerplate = boilerplate_hashes(starter)
+    pairs = compare_class(students, boilerplate)
+    pairs.sort(key=lambda p: (-round(p.similarity, 3), p.a, p.b))
+    if gradebook is not None:
+        mark_shared_failures(students, pairs)
+    out.mkdir(parents=True, exist_ok=True)
+    write_csv(out, pairs)
+    from .similarity_html import write_html
+
+    write_html(out / "similarity.html", lab, students, pairs, boilerplate, starter,
+               detailed=detailed, listed=LISTED_PAIRS, with_gradebook=gradebook is not None)
+    log.info("similarity: %d submissions, %d pairs in %.1f s -> %s", len(students), len(pairs),
+             time.perf_counter() - start, out / "similarity.csv")
+    return pairs

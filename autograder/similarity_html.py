@@ -1,0 +1,151 @@
+"""similarity.html: the ranked pairs, and the most similar pairs' code side by side.
+
+One self-contained page (no scripts, no files beside it) that a browser opens from disk. Each
+detailed pair shows, per graded function, the two students' code with the regions copydetect
+matched marked, compared function against function with the starter as boilerplate, as the
+whole notebooks were; code outside the graded functions (helpers, extra cells) comes last.
+"""
+
+import ast
+import html
+import statistics
+
+from .similarity import compare, fingerprint
+
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 1.5em; color: #222; max-width: 1600px; }
+h1 { font-size: 1.4em; } h2 { font-size: 1.2em; margin-top: 2em; border-top: 2px solid #999;
+  padding-top: .6em; } h3 { font-size: 1em; margin: 1.2em 0 .3em; }
+table.pairs { border-collapse: collapse; font-size: .9em; }
+table.pairs th, table.pairs td { border: 1px solid #ccc; padding: .2em .6em; text-align: left; }
+table.pairs td.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.flag td { background: #fff3cd; }
+.badge { background: #c0392b; color: white; border-radius: 3px; padding: 0 .4em; font-size: .85em; }
+.note { color: #555; font-size: .9em; max-width: 60em; }
+.side { display: grid; grid-template-columns: 1fr 1fr; gap: .8em; }
+.side > div { min-width: 0; }
+.who { font-weight: 600; font-size: .85em; margin-bottom: .2em; }
+pre { background: #f7f7f7; border: 1px solid #ddd; padding: .5em; font-size: 12px; line-height: 1.35;
+  overflow-x: auto; margin: 0; white-space: pre; }
+mark { background: #f9c0c0; }
+ul.failures { font-size: .9em; } ul.failures code { white-space: pre-wrap; }
+.missing { color: #888; font-style: italic; }
+"""
+
+
+def _e(text) -> str:
+    return html.escape(str(text))
+
+
+def _highlighted(code: str, slices) -> str:
+    from copydetect.utils import highlight_overlap
+
+    if slices is None or not slices.shape[-1]:
+        return _e(code)
+    marked, _ = highlight_overlap(code, slices, "<mark>", "</mark>", escape_html=True)
+    return marked
+
+
+def outside_functions(cells: list[str], names: list[str], starter: set) -> str:
+    """What the student wrote outside the graded functions: cells not in the starter, less
+    the graded functions' definitions (shown on their own)."""
+    kept = []
+    for cell in cells:
+        if cell in starter:
+            continue
+        try:
+            tree = ast.parse(cell)
+        except SyntaxError:
+            kept.append(cell)
+            continue
+        lines = cell.splitlines(keepends=True)
+        drop = set()
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name in names:
+                start = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+                drop.update(range(start - 1, node.end_lineno))
+        rest = "".join(line for i, line in enumerate(lines) if i not in drop).strip()
+        if rest:
+            kept.append(rest + "\n")
+    return "\n".join(kept)
+
+
+def _side_by_side(title: str, a_id: str, a_code: str, b_id: str, b_code: str, boilerplate) -> str:
+    if not a_code.strip() and not b_code.strip():
+        return ""
+    slices, figure = (None, None), ""
+    if a_code.strip() and b_code.strip():
+        fa, fb = fingerprint(a_code, a_id, boilerplate), fingerprint(b_code, b_id, boilerplate)
+        sim, _, _, found = compare(fa, fb)
+        if found is not None:
+            slices = found
+        figure = f" <span class='note'>similarity {sim:.2f}</span>"
+    cols = []
+    for who, code, sl in ((a_id, a_code, slices[0]), (b_id, b_code, slices[1])):
+        if not code.strip():
+            body = "<p class='missing'>not defined in this notebook</p>"
+        elif not fingerprint(code, who, boilerplate).hashes:
+            body = "<p class='missing'>nothing beyond the starter's code (the stub as handed out)</p>"
+        else:
+            body = f"<pre>{_highlighted(code, sl)}</pre>"
+        cols.append(f"<div><div class='who'>{_e(who)}</div>{body}</div>")
+    return f"<h3>{_e(title)}{figure}</h3><div class='side'>{''.join(cols)}</div>"
+
+
+def _failures(pair, n_students: int) -> str:
+    items = "".join(
+        f"<li>{_e(q)}, {_e(case)}: failed by {count} of {n_students} submissions"
+        f"<br><code>{_e(message)}</code></li>" for q, case, message, count in pair.shared_failures)
+    return f"<p>Both fail these hidden cases with the same message:</p><ul class='failures'>{items}</ul>"
+
+
+def write_html(path, lab, students, pairs, boilerplate, starter_cells, detailed: int, listed: int,
+               with_gradebook: bool):
+    by_id = {s.id: s for s in students}
+    names = lab.stub_names()
+    starter = set(starter_cells)
+    sims = [p.similarity for p in pairs]
+    quantiles = statistics.quantiles(sims, n=20) if len(sims) >= 2 else sims * 19
+    out = [f"<!doctype html><html><head><meta charset='utf-8'><title>Similarity: {_e(lab.name)}</title>",
+           f"<style>{STYLE}</style></head><body>",
+           f"<h1>Similarity report: {_e(lab.name)}, {_e(lab.title)}</h1>",
+           f"<p>{len(students)} submissions, {len(pairs)} pairs. Median pair {statistics.median(sims):.2f}, "
+           f"95th percentile {quantiles[-1]:.2f}, highest {max(sims):.2f}.</p>",
+           "<p class='note'>Similarity: the share of both students' code that matches the other's "
+           "(copydetect: winnowing over Python tokens, names and strings replaced, comments and spacing "
+           "ignored). The lab's starter notebook is boilerplate, markdown and outputs are left out. "
+           "Share of A: the part of A's code found in B's. A high figure is a reason to read the code, "
+           "not a verdict.</p>"]
+    if with_gradebook:
+        out.append("<p class='note'><span class='badge'>n</span> marks a pair that fails n hidden cases "
+                   "with the same messages; the fewer submissions fail a case that way, the stronger the "
+                   "sign.</p>")
+    head = "<th>shared hidden failures</th>" if with_gradebook else ""
+    out.append("<table class='pairs'><tr><th>#</th><th>submission A</th><th>submission B</th>"
+               f"<th>similarity</th><th>share of A</th><th>share of B</th>{head}</tr>")
+    for rank, p in enumerate(pairs[:listed], start=1):
+        link = f"<a href='#pair-{rank}'>{rank}</a>" if rank <= detailed else str(rank)
+        flag = " class='flag'" if p.shared_failures else ""
+        cell = ""
+        if with_gradebook:
+            cell = f"<td>{f'<span class=badge>{len(p.shared_failures)}</span>' if p.shared_failures else ''}</td>"
+        out.append(f"<tr{flag}><td>{link}</td><td>{_e(p.a)}</td><td>{_e(p.b)}</td>"
+                   f"<td class='num'>{p.similarity:.3f}</td><td class='num'>{p.share_a:.3f}</td>"
+                   f"<td class='num'>{p.share_b:.3f}</td>{cell}</tr>")
+    out.append("</table>")
+    if len(pairs) > listed:
+        out.append(f"<p class='note'>The {len(pairs) - listed} other pairs are in similarity.csv.</p>")
+    for rank, p in enumerate(pairs[:detailed], start=1):
+        a, b = by_id[p.a], by_id[p.b]
+        out.append(f"<h2 id='pair-{rank}'>{rank}. {_e(p.a)} and {_e(p.b)}: {p.similarity:.3f}</h2>")
+        out.append(f"<p class='note'>{_e(a.path)} and {_e(b.path)}</p>")
+        if p.shared_failures:
+            out.append(_failures(p, len(students)))
+        for name in names:
+            out.append(_side_by_side(name, p.a, a.functions.get(name, ""), p.b, b.functions.get(name, ""),
+                                     boilerplate))
+        out.append(_side_by_side("outside the graded functions", p.a,
+                                 outside_functions(a.code_cells, names, starter), p.b,
+                                 outside_functions(b.code_cells, names, starter), boilerplate))
+    out.append("</body></html>")
+    path.write_text("\n".join(out), encoding="utf-8")
