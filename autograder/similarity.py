@@ -30,6 +30,7 @@ longer submission.
 
 import ast
 import csv
+import functools
 import io
 import json
 import logging
@@ -56,6 +57,7 @@ class Student:
     path: Path
     code_cells: list                                # the code cells, in order
     functions: dict = field(default_factory=dict)   # graded function -> its source as handed in
+    written: set = field(default_factory=set)       # graded functions that are more than the stub
     fingerprint: object = None                      # copydetect's, of the cells joined
     failures: dict = field(default_factory=dict)    # (question, case, message) of failed hidden cases
 
@@ -101,6 +103,27 @@ def graded_functions(cells: list[str], names: list[str]) -> dict[str, str]:
     return found
 
 
+def _tokens(code: str) -> str:
+    """The code as copydetect compares it (names, strings, comments and spacing gone): a stub
+    with its arguments renamed or a comment added is still the stub."""
+    from copydetect.utils import filter_code
+
+    return filter_code(code, "code.py", "python")[0]
+
+
+def case_functions(lab) -> dict:
+    """(question, case) -> the graded functions the case calls: otter passes a test case the
+    notebook's globals its parameters name (docs/authoring.md)."""
+    names = set(lab.stub_names())
+    uses = {}
+    for question, path in zip(lab.questions(), lab.test_files()):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef):
+                uses[(question, node.name)] = {a.arg for a in node.args.args} & names
+    return uses
+
+
+@functools.lru_cache(maxsize=None)
 def starter_cells(lab) -> list[str]:
     """The code cells of the lab's student notebook as `dllab build` renders it: rendered here
     from the same sources (template, solutions' stubs, cells/), so that no build is needed and
@@ -132,6 +155,7 @@ def read_class(lab, paths: list[Path]) -> tuple[list[Student], list[str]]:
     subs, duplicates = collect(paths)
     warnings = [f"{d.replace('graded as', 'compared as')}" for d in duplicates]
     names = lab.stub_names()
+    stubs = {name: _tokens(code) for name, code in graded_functions(starter_cells(lab), names).items()}
     students = []
     with tempfile.TemporaryDirectory(prefix="dllab-similarity-") as tmp:
         for sub in subs:
@@ -147,11 +171,13 @@ def read_class(lab, paths: list[Path]) -> tuple[list[Student], list[str]]:
                 warnings.append(f"{sub.path} skipped: a notebook of {other.name}, not {lab.name}")
                 continue
             cells = student_code(nb)
-            students.append(Student(sub.id, sub.path, cells, graded_functions(cells, names)))
+            functions = graded_functions(cells, names)
+            written = {name for name, code in functions.items() if _tokens(code) != stubs.get(name)}
+            students.append(Student(sub.id, sub.path, cells, functions, written))
     return students, warnings
 
 
-def read_failures(gradebook: Path, students: list[Student]) -> list[str]:
+def read_failures(lab, gradebook: Path, students: list[Student]) -> list[str]:
     """Each student's failed hidden cases with their messages, from `grade`'s results/<id>.json
     beside the gradebook (the gradebook itself has scores only); returns warnings."""
     folder = gradebook.parent if gradebook.is_file() else gradebook
@@ -161,7 +187,7 @@ def read_failures(gradebook: Path, students: list[Student]) -> list[str]:
     if not results.is_dir():
         raise SimilarityError(f"{gradebook}: no results/ folder beside it; give the folder that "
                               "`dllab grade ... --out DIR` wrote, or its gradebook.csv")
-    missing = []
+    missing, uses = [], case_functions(lab)
     for s in students:
         path = results / f"{s.id}.json"
         if not path.exists():
@@ -171,8 +197,11 @@ def read_failures(gradebook: Path, students: list[Student]) -> list[str]:
             questions = json.loads(path.read_text()).get("questions", {})
         except (json.JSONDecodeError, UnicodeDecodeError, AttributeError) as e:
             raise SimilarityError(f"{path}: not a result that `dllab grade` wrote ({type(e).__name__})")
+        # A case failed by a function the student never wrote (the stub as handed out fails
+        # every case) is no shared bug: only failures of code the student wrote are kept.
         s.failures = {(q, c["name"], c["message"].strip()) for q, info in questions.items()
-                      for c in info.get("cases", []) if c.get("hidden") and not c.get("passed")}
+                      for c in info.get("cases", []) if c.get("hidden") and not c.get("passed")
+                      and (not uses.get((q, c["name"])) or uses[(q, c["name"])] & s.written)}
     return [f"{len(missing)} submission(s) not in {results}: no failures to compare for "
             f"{', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}"] if missing else []
 
@@ -253,7 +282,7 @@ def similarity_report(lab, paths: list[Path], out: Path, gradebook: Path | None 
         raise SimilarityError(f"{len(students)} notebook(s) of {lab.name} found in "
                               f"{', '.join(map(str, paths))}: at least two are needed to compare")
     if gradebook is not None:
-        for w in read_failures(gradebook, students):
+        for w in read_failures(lab, gradebook, students):
             log.warning("%s", w)
     starter = starter_cells(lab)
     boilerplate = boilerplate_hashes(starter)

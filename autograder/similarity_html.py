@@ -10,7 +10,7 @@ import ast
 import html
 import statistics
 
-from .similarity import compare, fingerprint
+from .similarity import compare, fingerprint, graded_functions
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 1.5em; color: #222; max-width: 1600px; }
@@ -46,6 +46,23 @@ def _highlighted(code: str, slices) -> str:
     return marked
 
 
+def without_docstring(source: str) -> str:
+    """A function with its docstring shown as \"\"\"...\"\"\": it is the starter's, and copydetect reads
+    any string as one token, so the fingerprints stay the same while the page gets shorter and
+    no longer marks the whole docstring when the code just after it matches."""
+    try:
+        node = ast.parse(source).body[0]
+    except (SyntaxError, IndexError):
+        return source
+    first = node.body[0] if getattr(node, "body", None) else None
+    if not (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+            and isinstance(first.value.value, str)):
+        return source
+    lines = source.splitlines(keepends=True)
+    indent = lines[first.lineno - 1][:first.col_offset]
+    return "".join(lines[:first.lineno - 1] + [f'{indent}"""..."""\n'] + lines[first.end_lineno:])
+
+
 def outside_functions(cells: list[str], names: list[str], starter: set) -> str:
     """What the student wrote outside the graded functions: cells not in the starter, less
     the graded functions' definitions (shown on their own)."""
@@ -70,24 +87,28 @@ def outside_functions(cells: list[str], names: list[str], starter: set) -> str:
     return "\n".join(kept)
 
 
-def _side_by_side(title: str, a_id: str, a_code: str, b_id: str, b_code: str, boilerplate) -> str:
+def _side_by_side(title: str, a_id: str, a_code: str, b_id: str, b_code: str, boilerplate,
+                  stub: str = "") -> str:
     if not a_code.strip() and not b_code.strip():
         return ""
+    fa, fb = (fingerprint(code, who, boilerplate) if code.strip() else None
+              for who, code in ((a_id, a_code), (b_id, b_code)))
     slices, figure = (None, None), ""
-    if a_code.strip() and b_code.strip():
-        fa, fb = fingerprint(a_code, a_id, boilerplate), fingerprint(b_code, b_id, boilerplate)
+    if fa is not None and fb is not None and (fa.hashes or fb.hashes):
         sim, _, _, found = compare(fa, fb)
         if found is not None:
             slices = found
         figure = f" <span class='note'>similarity {sim:.2f}</span>"
     cols = []
-    for who, code, sl in ((a_id, a_code, slices[0]), (b_id, b_code, slices[1])):
-        if not code.strip():
+    for who, code, fp, sl in ((a_id, a_code, fa, slices[0]), (b_id, b_code, fb, slices[1])):
+        if fp is None:
             body = "<p class='missing'>not defined in this notebook</p>"
-        elif not fingerprint(code, who, boilerplate).hashes:
-            body = "<p class='missing'>nothing beyond the starter's code (the stub as handed out)</p>"
+        elif code.strip() == stub.strip():
+            body = "<p class='missing'>the stub as handed out</p>"
         else:
-            body = f"<pre>{_highlighted(code, sl)}</pre>"
+            note = "" if fp.hashes else ("<p class='missing'>beyond the starter's code, too short to "
+                                         "compare (under copydetect's noise threshold)</p>")
+            body = f"{note}<pre>{_highlighted(code, sl)}</pre>"
         cols.append(f"<div><div class='who'>{_e(who)}</div>{body}</div>")
     return f"<h3>{_e(title)}{figure}</h3><div class='side'>{''.join(cols)}</div>"
 
@@ -104,6 +125,7 @@ def write_html(path, lab, students, pairs, boilerplate, starter_cells, detailed:
     by_id = {s.id: s for s in students}
     names = lab.stub_names()
     starter = set(starter_cells)
+    stubs = {name: without_docstring(code) for name, code in graded_functions(starter_cells, names).items()}
     sims = [p.similarity for p in pairs]
     quantiles = statistics.quantiles(sims, n=20) if len(sims) >= 2 else sims * 19
     out = [f"<!doctype html><html><head><meta charset='utf-8'><title>Similarity: {_e(lab.name)}</title>",
@@ -115,7 +137,9 @@ def write_html(path, lab, students, pairs, boilerplate, starter_cells, detailed:
            "(copydetect: winnowing over Python tokens, names and strings replaced, comments and spacing "
            "ignored). The lab's starter notebook is boilerplate, markdown and outputs are left out. "
            "Share of A: the part of A's code found in B's. A high figure is a reason to read the code, "
-           "not a verdict.</p>"]
+           "not a verdict. Below the table, each of the most similar pairs function by function: "
+           "<mark>marked</mark> code matches the other student's same function (docstrings, the "
+           "starter's, are shown as \"\"\"...\"\"\").</p>"]
     if with_gradebook:
         out.append("<p class='note'><span class='badge'>n</span> marks a pair that fails n hidden cases "
                    "with the same messages; the fewer submissions fail a case that way, the stronger the "
@@ -142,8 +166,9 @@ def write_html(path, lab, students, pairs, boilerplate, starter_cells, detailed:
         if p.shared_failures:
             out.append(_failures(p, len(students)))
         for name in names:
-            out.append(_side_by_side(name, p.a, a.functions.get(name, ""), p.b, b.functions.get(name, ""),
-                                     boilerplate))
+            out.append(_side_by_side(name, p.a, without_docstring(a.functions.get(name, "")), p.b,
+                                     without_docstring(b.functions.get(name, "")), boilerplate,
+                                     stubs.get(name, "")))
         out.append(_side_by_side("outside the graded functions", p.a,
                                  outside_functions(a.code_cells, names, starter), p.b,
                                  outside_functions(b.code_cells, names, starter), boilerplate))

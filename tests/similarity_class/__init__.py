@@ -14,6 +14,7 @@ every line re-spaced, blank lines added.
 
 import ast
 import copy
+import functools
 import io
 import random
 import tempfile
@@ -31,7 +32,12 @@ INDEPENDENT = ["reference", "loops", "vectorised", "im2col", "beginner"]
 
 
 def starter_notebook(lab: Lab = LAB) -> nbformat.NotebookNode:
-    """The student notebook exactly as `dllab build` writes it."""
+    """The student notebook exactly as `dllab build` writes it (a fresh copy each call)."""
+    return copy.deepcopy(_starter(lab))
+
+
+@functools.lru_cache(maxsize=None)
+def _starter(lab: Lab) -> nbformat.NotebookNode:
     from autograder.build import write_tests
     from autograder.cases import write_facts
     from autograder.notebooks import render
@@ -67,21 +73,29 @@ def _body(def_text: str) -> str:
     return "".join(def_text.splitlines(keepends=True)[start - 1:])
 
 
-def student_notebook(name: str, lab: Lab = LAB) -> nbformat.NotebookNode:
-    """The starter notebook with the functions of independent solution `name` filled in."""
+def student_notebook(sources, lab: Lab = LAB) -> nbformat.NotebookNode:
+    """The starter notebook with the functions of independent solution `sources` filled in, or,
+    with a dict {function: solution}, each function from the solution named (the benchmark's
+    class of 300); a function no solution defines stays the stub."""
     nb = starter_notebook(lab)
-    imports, defs = _pieces(_source_of(name))
     graded = set(lab.stub_names())
-    pending = []                                  # helpers go in the cell of the next graded function
+    names = {sources} if isinstance(sources, str) else set(sources.values())
+    chosen = {f: sources for f in graded} if isinstance(sources, str) else sources
+    imports, done = [], {}
+    for name in sorted(names):
+        module_imports, defs = _pieces(_source_of(name))
+        imports += [i for i in module_imports if i not in imports]
+        pending = []                          # helpers go in the cell of the next graded function
+        for fname, text in defs:
+            if fname not in graded:
+                pending.append(text)
+            elif chosen.get(fname) == name:
+                stub = function_source(lab.solution_file, fname, stub=True)
+                done[fname] = (stub, stub.replace(STUB_BODY, _body(text)), pending)
+                pending = []
+            else:
+                pending = []
     first_stub_cell = True
-    done = {}
-    for fname, text in defs:
-        if fname not in graded:
-            pending.append(text)
-            continue
-        stub = function_source(lab.solution_file, fname, stub=True)
-        done[fname] = (stub, stub.replace(STUB_BODY, _body(text)), pending)
-        pending = []
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
