@@ -59,17 +59,27 @@ def build_lenet5(input_shape=(28, 28, 1), num_classes=10):
     Conv2D(6, 5, "same", relu) -> MaxPooling2D(2) -> Conv2D(16, 5, "valid", relu)
     -> MaxPooling2D(2) -> Flatten -> Dense(120, relu) -> Dense(84, relu)
     -> Dense(num_classes, softmax). 61,706 parameters for 28x28x1 inputs and 10 classes.
-    Strides 1 in the convolutions, pooling windows 2x2 with stride 2, biases everywhere
-    (Keras' defaults).
+    Strides 1 in the convolutions, pooling windows 2x2 with stride 2 and no padding, biases
+    everywhere (Keras' defaults). An activation may also be a layer of its own right after its
+    Conv2D or Dense (layers.ReLU(), layers.Activation("softmax")).
 
-    Compile with optimizer "adam", loss "sparse_categorical_crossentropy" and metric "accuracy".
+    Build it with keras.Sequential or the functional API (keras.Model(inputs, outputs)), not as
+    a subclass of keras.Model: part 3 of the lab reads each layer's output, and only those two
+    APIs record it. Give the input with keras.Input(shape=input_shape) or with input_shape= on
+    the first layer, and use input_shape and num_classes: the checks also build the network
+    for other image sizes and class counts.
+
+    Compile with optimizer "adam", loss "sparse_categorical_crossentropy" (integer labels, and
+    probabilities out of the softmax, so not from_logits) and metrics ["accuracy"], that one
+    metric only (the notebook reads loss, accuracy = model.evaluate(...)).
 
     Inputs:
     - input_shape: tuple (H, W, C) of one image
     - num_classes: int, number of output units
 
     Returns:
-    - model: a compiled keras.Model whose input is (None, *input_shape)
+    - model: a compiled keras.Sequential or functional keras.Model whose input is
+      (None, *input_shape)
     """
     model = keras.Sequential([
         keras.Input(shape=input_shape),
@@ -93,15 +103,19 @@ def build_deeper_cnn(input_shape=(28, 28, 1), num_classes=10):
     -> Conv2D(64, 3, "same", relu) -> MaxPooling2D(2)          # the new block
     -> Conv2D(16, 5, "valid", relu) -> MaxPooling2D(2) -> Flatten
     -> Dense(120, relu) -> Dense(84, relu) -> Dense(num_classes, softmax).
+    Strides 1 in the convolutions, pooling windows 2x2 with stride 2 and no padding (so the last
+    pooling turns 3x3 maps into 1x1 for 28x28 images).
 
-    Compiled like build_lenet5.
+    Built and compiled like build_lenet5: keras.Sequential or the functional API, optimizer
+    "adam", loss "sparse_categorical_crossentropy", metrics ["accuracy"].
 
     Inputs:
     - input_shape: tuple (H, W, C) of one image
     - num_classes: int, number of output units
 
     Returns:
-    - model: a compiled keras.Model
+    - model: a compiled keras.Sequential or functional keras.Model whose input is
+      (None, *input_shape)
     """
     model = keras.Sequential([
         keras.Input(shape=input_shape),
@@ -126,15 +140,19 @@ def build_cifar_cnn(input_shape=(32, 32, 3), num_classes=10):
     Conv2D(32, 3, "same", relu) -> Conv2D(32, 3, "same", relu) -> MaxPooling2D(2)
     -> Conv2D(64, 3, "same", relu) -> Conv2D(64, 3, "same", relu) -> MaxPooling2D(2)
     -> Flatten -> Dense(128, relu) -> Dense(num_classes, softmax).
+    3x3 kernels with stride 1, pooling windows 2x2 with stride 2 and no padding. Dropout layers
+    may be added anywhere: the checks leave them out.
 
-    Compiled like build_lenet5.
+    Built and compiled like build_lenet5: keras.Sequential or the functional API, optimizer
+    "adam", loss "sparse_categorical_crossentropy", metrics ["accuracy"].
 
     Inputs:
     - input_shape: tuple (H, W, C) of one image
     - num_classes: int, number of output units
 
     Returns:
-    - model: a compiled keras.Model
+    - model: a compiled keras.Sequential or functional keras.Model whose input is
+      (None, *input_shape)
     """
     model = keras.Sequential([
         keras.Input(shape=input_shape),

@@ -1,13 +1,13 @@
 from otter.test_files import test_case
 
-from dllab_checks import assert_architecture
-
 OK_FORMAT = False
 name = "q2"
 points = 4
 
 
-# LeNet-5 as COURSE.md and lecture 3 give it; parameter counts as lecture 2 computes them
+# LeNet-5 as the docstring gives it, at the default arguments: the lecture's parameter counts.
+# One row per layer in the order the model runs them (Input and Dropout left out, a separate
+# activation layer counted as the activation of the layer before it).
 LENET5 = [
     {"type": "Conv2D", "output_shape": (None, 28, 28, 6), "params": 156, "activation": "relu",
      "kernel_size": (5, 5), "strides": (1, 1), "padding": "same"},
@@ -25,16 +25,20 @@ LENET5 = [
 
 
 @test_case(points=2, hidden=False)
-def test_lenet5_layers(build_lenet5):
-    from dllab_checks import assert_equal, call
+def test_lenet5_as_the_docstring_gives_it(build_lenet5):
+    # every layer's settings, output and parameters (61,706 in all), and the compile settings
+    from dllab_checks import (assert_architecture, assert_compiled_for_integer_labels, call,
+                              call_label)
+    label = call_label("build_lenet5")
     model = call(build_lenet5, "build_lenet5")
-    assert_architecture(model, LENET5, "build_lenet5()")
-    assert_equal(int(model.count_params()), 61706, "build_lenet5(): total parameters")
+    assert_architecture(model, LENET5, label)
+    assert_compiled_for_integer_labels(model, label)
 
 
 @test_case(points=2, hidden=True)
 def test_other_shapes_and_class_counts(build_lenet5):
-    from dllab_checks import call, load_cases
+    # the same network for other images and class counts: input_shape and num_classes are used
+    from dllab_checks import assert_architecture, call, call_label, load_cases
     for case in load_cases("lab4_cnn_keras")["architectures"]["build_lenet5"]:
         model = call(build_lenet5, "build_lenet5", **case["kwargs"])
-        assert_architecture(model, case["layers"], f"build_lenet5(**{case['kwargs']})")
+        assert_architecture(model, case["layers"], call_label("build_lenet5", case["kwargs"]))

@@ -1,29 +1,46 @@
 from otter.test_files import test_case
 
-from dllab_checks import describe_layers, assert_architecture
-
 OK_FORMAT = False
 name = "q3"
 points = 2
 
 
-@test_case(points=1, hidden=False)
-def test_deeper_cnn_shapes(build_deeper_cnn):
-    from dllab_checks import assert_equal, call
-    model = call(build_deeper_cnn, "build_deeper_cnn")
-    rows = describe_layers(model, "build_deeper_cnn")
-    kinds = [r["type"] for r in rows]
-    assert_equal(kinds[:4], ["Conv2D", "MaxPooling2D", "Conv2D", "MaxPooling2D"],
-                 "build_deeper_cnn(): the first four layers")
+# LeNet-5 with Conv2D(64, 3, "same", relu) + MaxPooling2D(2) after the first pooling, at the
+# default arguments (rows as in q2: the order the model runs its layers)
+DEEPER = [
+    {"type": "Conv2D", "output_shape": (None, 28, 28, 6), "params": 156, "activation": "relu",
+     "kernel_size": (5, 5), "strides": (1, 1), "padding": "same"},
+    {"type": "MaxPooling2D", "output_shape": (None, 14, 14, 6), "params": 0,
+     "pool_size": (2, 2), "strides": (2, 2)},
     # the new block: 64 filters on the 14x14 maps of the first pooling, pooled to 7x7
-    assert_equal(rows[2]["output_shape"], (None, 14, 14, 64), "build_deeper_cnn(): new Conv2D output")
-    assert_equal(rows[3]["output_shape"], (None, 7, 7, 64), "build_deeper_cnn(): new pooling output")
-    assert_equal(rows[-1]["output_shape"], (None, 10), "build_deeper_cnn(): output")
+    {"type": "Conv2D", "output_shape": (None, 14, 14, 64), "params": 3520, "activation": "relu",
+     "kernel_size": (3, 3), "strides": (1, 1), "padding": "same"},
+    {"type": "MaxPooling2D", "output_shape": (None, 7, 7, 64), "params": 0,
+     "pool_size": (2, 2), "strides": (2, 2)},
+    {"type": "Conv2D", "output_shape": (None, 3, 3, 16), "params": 25616, "activation": "relu",
+     "kernel_size": (5, 5), "strides": (1, 1), "padding": "valid"},
+    {"type": "MaxPooling2D", "output_shape": (None, 1, 1, 16), "params": 0,
+     "pool_size": (2, 2), "strides": (2, 2)},
+    {"type": "Flatten", "output_shape": (None, 16), "params": 0},
+    {"type": "Dense", "output_shape": (None, 120), "params": 2040, "activation": "relu"},
+    {"type": "Dense", "output_shape": (None, 84), "params": 10164, "activation": "relu"},
+    {"type": "Dense", "output_shape": (None, 10), "params": 850, "activation": "softmax"},
+]
+
+
+@test_case(points=1, hidden=False)
+def test_deeper_cnn_as_the_docstring_gives_it(build_deeper_cnn):
+    from dllab_checks import (assert_architecture, assert_compiled_for_integer_labels, call,
+                              call_label)
+    label = call_label("build_deeper_cnn")
+    model = call(build_deeper_cnn, "build_deeper_cnn")
+    assert_architecture(model, DEEPER, label)
+    assert_compiled_for_integer_labels(model, label)
 
 
 @test_case(points=1, hidden=True)
 def test_other_shapes_and_class_counts(build_deeper_cnn):
-    from dllab_checks import call, load_cases
+    from dllab_checks import assert_architecture, call, call_label, load_cases
     for case in load_cases("lab4_cnn_keras")["architectures"]["build_deeper_cnn"]:
         model = call(build_deeper_cnn, "build_deeper_cnn", **case["kwargs"])
-        assert_architecture(model, case["layers"], f"build_deeper_cnn(**{case['kwargs']})")
+        assert_architecture(model, case["layers"], call_label("build_deeper_cnn", case["kwargs"]))
