@@ -10,7 +10,7 @@ import ast
 import html
 import statistics
 
-from .similarity import compare, fingerprint, graded_functions
+from .similarity import _tokens, compare, fingerprint, graded_functions
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 1.5em; color: #222; max-width: 1600px; }
@@ -64,11 +64,13 @@ def without_docstring(source: str) -> str:
 
 
 def outside_functions(cells: list[str], names: list[str], starter: set) -> str:
-    """What the student wrote outside the graded functions: cells not in the starter, less
-    the graded functions' definitions (shown on their own)."""
+    """What the student wrote outside the graded functions: cells not in the starter (`starter`:
+    its cells as copydetect reads them, so that the setup cell, whose packed public checks differ
+    from build to build, is still the starter's), less the graded functions' definitions (shown
+    on their own)."""
     kept = []
     for cell in cells:
-        if cell in starter:
+        if _tokens(cell) in starter:
             continue
         try:
             tree = ast.parse(cell)
@@ -82,13 +84,13 @@ def outside_functions(cells: list[str], names: list[str], starter: set) -> str:
                 start = node.decorator_list[0].lineno if node.decorator_list else node.lineno
                 drop.update(range(start - 1, node.end_lineno))
         rest = "".join(line for i, line in enumerate(lines) if i not in drop).strip()
-        if rest:
+        if _tokens(rest).strip():  # comments and blank lines left between the functions are not code
             kept.append(rest + "\n")
     return "\n".join(kept)
 
 
 def _side_by_side(title: str, a_id: str, a_code: str, b_id: str, b_code: str, boilerplate,
-                  stub: str = "") -> str:
+                  stub: str = "", absent: str = "not defined in this notebook") -> str:
     if not a_code.strip() and not b_code.strip():
         return ""
     fa, fb = (fingerprint(code, who, boilerplate) if code.strip() else None
@@ -102,7 +104,7 @@ def _side_by_side(title: str, a_id: str, a_code: str, b_id: str, b_code: str, bo
     cols = []
     for who, code, fp, sl in ((a_id, a_code, fa, slices[0]), (b_id, b_code, fb, slices[1])):
         if fp is None:
-            body = "<p class='missing'>not defined in this notebook</p>"
+            body = f"<p class='missing'>{_e(absent)}</p>"
         elif code.strip() == stub.strip():
             body = "<p class='missing'>the stub as handed out</p>"
         else:
@@ -124,7 +126,7 @@ def write_html(path, lab, students, pairs, boilerplate, starter_cells, detailed:
                with_gradebook: bool):
     by_id = {s.id: s for s in students}
     names = lab.stub_names()
-    starter = set(starter_cells)
+    starter = {_tokens(cell) for cell in starter_cells}
     stubs = {name: without_docstring(code) for name, code in graded_functions(starter_cells, names).items()}
     sims = [p.similarity for p in pairs]
     quantiles = statistics.quantiles(sims, n=20) if len(sims) >= 2 else sims * 19
@@ -171,6 +173,7 @@ def write_html(path, lab, students, pairs, boilerplate, starter_cells, detailed:
                                      stubs.get(name, "")))
         out.append(_side_by_side("outside the graded functions", p.a,
                                  outside_functions(a.code_cells, names, starter), p.b,
-                                 outside_functions(b.code_cells, names, starter), boilerplate))
+                                 outside_functions(b.code_cells, names, starter), boilerplate,
+                                 absent="nothing beyond the starter's code"))
     out.append("</body></html>")
     path.write_text("\n".join(out), encoding="utf-8")
