@@ -59,7 +59,7 @@ class Student:
     functions: dict = field(default_factory=dict)   # graded function -> its source as handed in
     written: set = field(default_factory=set)       # graded functions that are more than the stub
     fingerprint: object = None                      # copydetect's, of the cells joined
-    failures: dict = field(default_factory=dict)    # (question, case, message) of failed hidden cases
+    failures: set = field(default_factory=set)      # (question, case, message) of failed hidden cases
 
 
 @dataclass
@@ -103,7 +103,7 @@ def graded_functions(cells: list[str], names: list[str]) -> dict[str, str]:
     return found
 
 
-def _tokens(code: str) -> str:
+def code_tokens(code: str) -> str:
     """The code as copydetect compares it (names, strings, comments and spacing gone): a stub
     with its arguments renamed or a comment added is still the stub."""
     from copydetect.utils import filter_code
@@ -124,7 +124,7 @@ def case_functions(lab) -> dict:
 
 
 @functools.lru_cache(maxsize=None)
-def starter_cells(lab) -> list[str]:
+def starter_cells(lab) -> tuple[str, ...]:
     """The code cells of the lab's student notebook as `dllab build` renders it: rendered here
     from the same sources (template, solutions' stubs, cells/), so that no build is needed and
     the boilerplate cannot lag behind the lab."""
@@ -137,7 +137,7 @@ def starter_cells(lab) -> list[str]:
         write_tests(lab, tmp / "tests", tmp / "public_tests")
         facts = write_facts(lab, tmp)
         nb = render(lab, tmp / "public_tests", facts, solution=False)
-    return student_code(nb)
+    return tuple(student_code(nb))
 
 
 # --- reading the class --------------------------------------------------------------------
@@ -155,7 +155,7 @@ def read_class(lab, paths: list[Path]) -> tuple[list[Student], list[str]]:
     subs, duplicates = collect(paths)
     warnings = [f"{d.replace('graded as', 'compared as')}" for d in duplicates]
     names = lab.stub_names()
-    stubs = {name: _tokens(code) for name, code in graded_functions(starter_cells(lab), names).items()}
+    stubs = {name: code_tokens(code) for name, code in graded_functions(starter_cells(lab), names).items()}
     students = []
     with tempfile.TemporaryDirectory(prefix="dllab-similarity-") as tmp:
         for sub in subs:
@@ -172,7 +172,7 @@ def read_class(lab, paths: list[Path]) -> tuple[list[Student], list[str]]:
                 continue
             cells = student_code(nb)
             functions = graded_functions(cells, names)
-            written = {name for name, code in functions.items() if _tokens(code) != stubs.get(name)}
+            written = {name for name, code in functions.items() if code_tokens(code) != stubs.get(name)}
             students.append(Student(sub.id, sub.path, cells, functions, written))
     return students, warnings
 
@@ -286,6 +286,8 @@ def similarity_report(lab, paths: list[Path], out: Path, gradebook: Path | None 
             log.warning("%s", w)
     starter = starter_cells(lab)
     boilerplate = boilerplate_hashes(starter)
+    log.info("comparing %d submissions of %s (%d pairs)", len(students), lab.name,
+             len(students) * (len(students) - 1) // 2)
     pairs = compare_class(students, boilerplate)
     pairs.sort(key=lambda p: (-round(p.similarity, 3), p.a, p.b))
     if gradebook is not None:

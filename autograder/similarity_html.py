@@ -10,7 +10,7 @@ import ast
 import html
 import statistics
 
-from .similarity import _tokens, compare, fingerprint, graded_functions
+from .similarity import code_tokens, compare, fingerprint, graded_functions
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 1.5em; color: #222; max-width: 1600px; }
@@ -70,7 +70,7 @@ def outside_functions(cells: list[str], names: list[str], starter: set) -> str:
     on their own)."""
     kept = []
     for cell in cells:
-        if _tokens(cell) in starter:
+        if code_tokens(cell) in starter:
             continue
         try:
             tree = ast.parse(cell)
@@ -84,7 +84,7 @@ def outside_functions(cells: list[str], names: list[str], starter: set) -> str:
                 start = node.decorator_list[0].lineno if node.decorator_list else node.lineno
                 drop.update(range(start - 1, node.end_lineno))
         rest = "".join(line for i, line in enumerate(lines) if i not in drop).strip()
-        if _tokens(rest).strip():  # comments and blank lines left between the functions are not code
+        if code_tokens(rest).strip():  # comments and blank lines left between the functions are not code
             kept.append(rest + "\n")
     return "\n".join(kept)
 
@@ -126,7 +126,7 @@ def write_html(path, lab, students, pairs, boilerplate, starter_cells, detailed:
                with_gradebook: bool):
     by_id = {s.id: s for s in students}
     names = lab.stub_names()
-    starter = {_tokens(cell) for cell in starter_cells}
+    starter = {code_tokens(cell) for cell in starter_cells}
     stubs = {name: without_docstring(code) for name, code in graded_functions(starter_cells, names).items()}
     sims = [p.similarity for p in pairs]
     quantiles = statistics.quantiles(sims, n=20) if len(sims) >= 2 else sims * 19
