@@ -61,6 +61,9 @@ def _cmd_grade(args) -> int:
 def _cmd_similarity(args) -> int:
     from .similarity import SimilarityError, similarity_report
 
+    if args.top < 0:
+        log.error("--top must be 0 or more, not %d", args.top)
+        return 2
     lab = get_lab(args.lab)
     try:
         similarity_report(lab, [Path(p) for p in args.submissions], Path(args.out),
