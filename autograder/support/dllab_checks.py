@@ -16,7 +16,10 @@ isolation adds, is written down in docs/integrity.md.
 import _io
 import _pickle
 import json as _json
+import linecache as _linecache
 import os as _os
+import re as _re
+import sys as _sys
 
 from numpy._core import multiarray as _ma
 from numpy._core import umath as _um
@@ -67,11 +70,14 @@ def lab_facts(lab):
 
 # --- calling the student's function ---------------------------------------------------------
 
-def call(fn, name, *args, **kwargs):
+def call(fn, name, *args, case=None, **kwargs):
     """Call the student's `fn` on private copies of array arguments.
 
     Clear messages for what students meet first: a function that is not defined (renamed, or
-    its cell not run) and a stub that returns None.
+    its cell not run), a stub that returns None, and a function that raises. `case` says in
+    words which case this call is ("N=2, 5x6 input, stride=1, pad=0": shapes and settings,
+    never the inputs' values); when `fn` raises, the AssertionError names the function, the
+    case, the exception and the student's own line that raised it (see raised_message).
     """
     assert fn is not None, (
         f"`{name}` is not defined: run the cell that defines it, and keep its name and "
@@ -80,7 +86,10 @@ def call(fn, name, *args, **kwargs):
     assert callable(fn), f"`{name}` should be a function, got {type(fn).__name__}"
     args = [_copy(a) for a in args]
     kwargs = {k: _copy(v) for k, v in kwargs.items()}
-    out = fn(*args, **kwargs)
+    try:
+        out = fn(*args, **kwargs)
+    except Exception as e:  # not KeyboardInterrupt: a cell timeout must still stop the tests
+        raise AssertionError(raised_message(name, case, e, fn)) from None
     # every graded function returns something; None means a stub or a missing `return`
     assert out is not None, (
         f"`{name}` returned None: the function is still a stub, or it is missing a `return`"
@@ -97,6 +106,119 @@ def _copy(value):
     if type(value) is dict:
         return {k: _copy(v) for k, v in value.items()}
     return value
+
+
+# --- when the student's function raises: their line, not the test's ------------------------
+#
+# IPython compiles every notebook cell under a file name of its own and keeps the cell's text
+# in linecache, so the exception's traceback leads to the line in the student's cell. The
+# names: "/tmp/ipykernel_<pid>/<hash>.py" (ipykernel 6 and later: Jupyter, VS Code, Colab,
+# nbclient under otter) and "<ipython-input-<n>-<hash>>" (older IPython). The line is given
+# within its function ("line 21 of conv2d_backward", the def line being line 1) with its text:
+# the cell's execution count would, in graded feedback, count the grading run's cells, not the
+# student's. Everything here only words a message: it runs inside try, and the verdict (an
+# AssertionError) stands whatever a submission has done to re or linecache.
+
+_CELL_FILE = _re.compile(r"<ipython-input-\d+-|[/\\]ipykernel_\d+[/\\]")
+_MAX_ERROR = 600  # characters of the exception's own message kept (a repr can be long)
+
+
+def _in_notebook(filename):
+    """Whether code compiled under `filename` comes from a notebook cell."""
+    if _CELL_FILE.search(filename):
+        return True
+    ipython = getattr(_sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    naming = getattr(getattr(ipython, "compile", None), "format_code_name", None)
+    return bool(naming and naming(filename))  # IPython 8 knows the names it gave its cells
+
+
+def _student_frames(error, fn):
+    """(code, line number) of the student's frames in `error`'s traceback, outermost first.
+
+    The frames below `call` that come from notebook cells; without any (a function defined in a
+    module, as in the project's galleries), those of the file that defines `fn`.
+    """
+    frames, tb = [], error.__traceback__.tb_next  # the first entry is call's own line
+    while tb is not None:
+        frames.append((tb.tb_frame.f_code, tb.tb_lineno))
+        tb = tb.tb_next
+    own = [f for f in frames if _in_notebook(f[0].co_filename)]
+    if not own:
+        home = getattr(getattr(fn, "__code__", None), "co_filename", None)
+        own = [f for f in frames if f[0].co_filename == home]
+    return own
+
+
+def _line(code, lineno):
+    """'line 21 of conv2d_backward:' and the line's text on the next line."""
+    text = _linecache.getline(code.co_filename, lineno).strip()
+    where = f"line {lineno - code.co_firstlineno + 1} of {code.co_name}"
+    return where + (f":\n      {text}" if text else "")
+
+
+def raised_message(name, case, error, fn=None):
+    """What a student reads when their function `name` raised `error` on `case`, e.g.
+
+        `conv2d_backward` raised ValueError: could not broadcast input array from shape
+        (0,0,1) into shape (3,3,1)
+          case: N=2, 5x5 input, C_in=1, 3x3 filters, C_out=2, stride=1, pad=0
+          at line 21 of conv2d_backward:
+              dX[i, :, :, :] = dx_pad[pad:-pad, pad:-pad, :]
+
+    When the line that raised is in another function of the student's (a helper), the line of
+    the graded function that called it follows ("called from line 12 of conv2d_forward").
+    Never the test's code, never the inputs (unless the student's own message prints them).
+    """
+    try:
+        text = str(error).strip()
+    except Exception:  # a __str__ that raises
+        text = ""
+    if len(text) > _MAX_ERROR:
+        text = text[:_MAX_ERROR] + " ..."
+    lines = [f"`{name}` raised {type(error).__name__}" + (f": {text}" if text else "")]
+    if case:
+        lines.append(f"  case: {case}")
+    try:
+        own = _student_frames(error, fn)
+        if own:
+            lines.append("  at " + _line(*own[-1]))
+        if len(own) > 1 and own[0][0] is not own[-1][0]:
+            lines.append("  called from " + _line(*own[0]))
+    except Exception:  # the message goes without the student's line, the verdict stands
+        pass
+    return "\n".join(lines)
+
+
+# --- what otter shows of a failed case ------------------------------------------------------
+#
+# otter 7 words every failed case as "Error at line N in test qX:", the test's own source line,
+# then the exception. For the AssertionErrors of these helpers and of the tests' asserts that
+# line only points the student at the test's code (and in a hidden test, shows it): the message
+# itself names the call, the case and, when the student's function raised, the student's line.
+# Every test imports this module before it can fail, in the process that runs the tests (the
+# student's kernel for grader.check, the grading kernel, this project's harness), so there such
+# a failure reads as its message alone. Any other exception (a test's own code failing) keeps
+# otter's wording; the grading runner still strips the source line from a hidden test's.
+
+def _otter_words_assertions_without_test_source():
+    try:
+        from otter.test_files.exception_test import ExceptionTestFile
+    except Exception:  # no otter here (the build reads describe_layers): nothing is shown
+        return
+    otter_words = ExceptionTestFile._generate_error_message
+    if getattr(otter_words, "dllab", False):  # the public copy of this module came first
+        return
+
+    def words(self, excp, context=0):
+        if isinstance(excp, AssertionError):
+            return f"AssertionError: {excp}"
+        return otter_words(self, excp, context)
+
+    words.dllab = True
+    ExceptionTestFile._generate_error_message = words
+
+
+_otter_words_assertions_without_test_source()
 
 
 # --- comparisons -------------------------------------------------------------------------
@@ -128,14 +250,49 @@ def assert_shape(got, shape, name="output"):
     return arr
 
 
-def assert_close(got, expected, name="output", rtol=1e-6, atol=1e-8):
+def _numbers(flags):
+    """1-based positions of the true entries of a 1-d bool array, in runs: "1, 3-5"."""
+    runs, start = [], None
+    for i, flag in enumerate(list(flags) + [False], start=1):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            runs.append(f"{start}" if i - 1 == start else f"{start}-{i - 1}")
+            start = None
+    return ", ".join(runs)
+
+
+def _parts_verdict(ok, axis, part):
+    """Which parts along `axis` differ and which match: "time step 1 matches; time steps 2-6
+    differ" (`ok`: the elementwise verdict, `part`: what one index along the axis is called)."""
+    others = tuple(a for a in range(ok.ndim) if a != axis)
+    bad = (~ok).any(axis=others) if others else ~ok
+    n_bad, n = int(bad.sum()), bad.shape[0]
+    differ = f"{part}{'' if n_bad == 1 else 's'} {_numbers(bad)} {'differs' if n_bad == 1 else 'differ'}"
+    if n_bad == n:
+        return f"all {n} {part}s differ" if n > 1 else differ
+    return (f"{part}{'' if n - n_bad == 1 else 's'} {_numbers(~bad)} "
+            f"{'matches' if n - n_bad == 1 else 'match'}; {differ}")
+
+
+def assert_close(got, expected, name="output", rtol=1e-6, atol=1e-8, parts=None):
     """Shape exactly, values within `atol + rtol*|expected|`; the message names the first miss.
 
     The message gives the shapes, the first mismatching index and the two values there, and
     how many values differ, never the inputs.
+
+    `parts`, for an output whose one axis holds parts that mean something on their own: (axis,
+    what one index along it is called), e.g. (2, "time step") for an RNN's states (n_a, m, T_x).
+    The message then counts along that axis from 1, as a student reads it ("index (0, 0, 1),
+    time step 2 of 6"), and says which parts match and which differ.
     """
     got_arr = as_float_array(got, name)
     exp_arr = _asarray(expected, dtype=_float64, copy=True, subok=False)
+    axis, part = parts if parts else (None, None)
+    if got_arr.shape != exp_arr.shape and parts and got_arr.ndim == exp_arr.ndim:
+        raise AssertionError(f"`{name}`: expected shape {exp_arr.shape}, got {got_arr.shape} "
+                             f"({exp_arr.shape[axis]} {part}s along axis {axis}, got "
+                             f"{got_arr.shape[axis]})")
     assert got_arr.shape == exp_arr.shape, (
         f"`{name}`: expected shape {exp_arr.shape}, got {got_arr.shape}"
     )
@@ -148,12 +305,58 @@ def assert_close(got, expected, name="output", rtol=1e-6, atol=1e-8):
         flat_bad = (~ok).reshape(-1).nonzero()[0]  # reshape: numpy 2 refuses nonzero() on 0-d
         first = tuple(int(i) for i in _ma.unravel_index(int(flat_bad[0]), exp_arr.shape))
         where = f" at index {_fmt_index(first)}" if first else ""
+        if parts:
+            where += f", {part} {first[axis] + 1} of {exp_arr.shape[axis]}"
         raise AssertionError(
             f"`{name}`: values differ{where}: expected {float(exp_arr[first]):.6g}, "
             f"got {float(got_arr[first]):.6g} "
             f"({flat_bad.size} of {exp_arr.size} values outside rtol={rtol:g}, atol={atol:g})"
+            + (f"; {_parts_verdict(ok, axis, part)}" if parts else "")
         )
     return got_arr
+
+
+def _words(names):
+    """"dX", "dX and db", "dX, dW and db"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def assert_outputs_close(got, expected, names, name, rtol=1e-6, atol=1e-8, parts=None):
+    """Each output of a function that returns several, within tolerance; one message says which
+    outputs differ and which match, then assert_close's message for each that differs.
+
+    Inputs:
+    - got: what the student's function returned, a tuple or list of len(names)
+    - expected: the reference outputs in the same order; None for one compared elsewhere
+    - names: the outputs' names, e.g. ("dX", "dW", "db")
+    - name: str, the call and its case, e.g. "conv2d_backward, N=2, 5x5 input, stride=1, pad=0"
+    - rtol, atol: as in assert_close
+    - parts: dict, an output's name -> assert_close's `parts` for it
+
+    Message: "conv2d_backward, <case>: dW differs; dX and db match" and dW's first miss.
+    """
+    n = names.__len__()
+    # the exact built-in types: their __len__ and indexing are slots a submission cannot bend
+    assert type(got) in (tuple, list) and got.__len__() == n, (
+        f"`{name}` should return a tuple of {n} ({', '.join(names)}), got "
+        + (f"{got.__len__()} values" if type(got) in (tuple, list) else type(got).__name__))
+    differ, match, details, i = [], [], [], -1
+    for part in names:  # no builtin (enumerate, zip) decides which outputs are compared
+        i += 1
+        if expected[i] is None:
+            continue
+        try:
+            assert_close(got[i], expected[i], part, rtol, atol, (parts or {}).get(part))
+            match.append(part)
+        except AssertionError as e:
+            differ.append(part)
+            details.append(str(e))
+    if differ:
+        verdict = f"{_words(differ)} {'differs' if differ.__len__() == 1 else 'differ'}"
+        if match:
+            verdict += f"; {_words(match)} {'matches' if match.__len__() == 1 else 'match'}"
+        raise AssertionError(f"{name}: {verdict}\n" + "\n".join(details))
+    return got
 
 
 def assert_equal(got, expected, name="output"):
