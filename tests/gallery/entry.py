@@ -6,3 +6,5 @@ class Entry:
     question: str
     label: str
     overrides: dict = field(default_factory=dict)
+    # what the student must read: fragments every one of which appears in a failure's message
+    message: tuple = ()

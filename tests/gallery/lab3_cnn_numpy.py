@@ -130,6 +130,48 @@ def _maxpool_backward(dout, cache, route="max", accumulate=True):
     return dX
 
 
+def _conv_backward_pad_slice(dZ, cache):
+    """The commonest backward pass in public implementations: dX cut out of the padded gradient
+    with [pad:-pad], which is empty when pad == 0 (numpy then cannot broadcast)."""
+    X, W, b, stride, pad = cache
+    m = X.shape[0]
+    f, _, _, n_C = W.shape
+    _, n_H, n_W, _ = dZ.shape
+    dX, dW, db = np.zeros(X.shape), np.zeros(W.shape), np.zeros(n_C)
+    X_pad, dX_pad = _pad_hw(X, pad), _pad_hw(dX, pad)
+    for i in range(m):
+        x_pad, dx_pad = X_pad[i], dX_pad[i]
+        for h in range(n_H):
+            for w in range(n_W):
+                for c in range(n_C):
+                    vs, hs = h * stride, w * stride
+                    dx_pad[vs:vs + f, hs:hs + f, :] += W[:, :, :, c] * dZ[i, h, w, c]
+                    dW[:, :, :, c] += x_pad[vs:vs + f, hs:hs + f, :] * dZ[i, h, w, c]
+                    db[c] += dZ[i, h, w, c]
+        dX[i, :, :, :] = dx_pad[pad:-pad, pad:-pad, :]
+    return dX, dW, db
+
+
+def _window_times_filter(window, W_c, b_c):
+    return np.sum(window * W_c) + b_c
+
+
+def _conv_window_from_unpadded(X, W, b, stride=1, pad=0):
+    """Sizes the output with the padding but takes each window from X, not from the padded X:
+    near the far edges a window is smaller than the filter, and numpy cannot broadcast."""
+    N, H, Wd, _ = X.shape
+    f, _, _, C_out = W.shape
+    H_out, W_out = _size(H, f, pad, stride), _size(Wd, f, pad, stride)
+    Z = np.zeros((N, H_out, W_out, C_out))
+    for n in range(N):
+        for i in range(H_out):
+            for j in range(W_out):
+                for c in range(C_out):
+                    window = X[n, i * stride:i * stride + f, j * stride:j * stride + f, :]
+                    Z[n, i, j, c] = _window_times_filter(window, W[:, :, :, c], b[c])
+    return Z
+
+
 WRONG = [
     # q1 conv_output_size
     Entry("q1", "output size without the floor", {"conv_output_size": lambda n, f, pad, stride: (n + 2 * pad - f) / stride + 1}),
@@ -157,6 +199,11 @@ WRONG = [
     Entry("q4", "conv adds the bias to every product of the window", {"conv2d_forward": lambda X, W, b, stride=1, pad=0: _conv(X, W, b, stride, pad, bias_mode="per_product")}),
     Entry("q4", "conv sums over the filters instead of per filter", {"conv2d_forward": lambda X, W, b, stride=1, pad=0: _conv(X, W, b, stride, pad, channel_mode="sum_filters")}),
     Entry("q4", "conv uses the first input channel only", {"conv2d_forward": lambda X, W, b, stride=1, pad=0: _conv(X, W, b, stride, pad, channel_mode="first_channel_only")}),
+    Entry("q4", "conv takes its windows from X, not the padded X", {"conv2d_forward": _conv_window_from_unpadded},
+          message=("`conv2d_forward` raised ValueError: operands could not be broadcast",
+                   "case: N=2, 5x7 input, C_in=2, 3x3 filters, C_out=3, stride=1, pad=1",
+                   "at line 2 of _window_times_filter:\n      return np.sum(window * W_c) + b_c",
+                   "called from line 13 of _conv_window_from_unpadded:\n      Z[n, i, j, c] = ")),
     # q5 relu
     Entry("q5", "relu as abs", {"relu": lambda Z: np.abs(Z)}),
     Entry("q5", "relu as leaky relu", {"relu": lambda Z: np.where(Z > 0, Z, 0.01 * Z)}),
@@ -192,6 +239,13 @@ WRONG = [
     Entry("q11", "conv2d_backward returns dZ as db (no sum)", {"conv2d_backward": lambda dZ, cache: _conv_backward(dZ, cache, db_sum=False)}),
     Entry("q11", "conv2d_backward keeps the padding in dX", {"conv2d_backward": lambda dZ, cache: _conv_backward(dZ, cache, keep_pad=True)}),
     Entry("q11", "conv2d_backward ignores the stride", {"conv2d_backward": lambda dZ, cache: _conv_backward(dZ, cache, ignore_stride=True)}),
+    Entry("q11", "conv2d_backward cuts dX out with [pad:-pad] (empty when pad == 0)", {"conv2d_backward": _conv_backward_pad_slice},
+          message=("`conv2d_backward` raised ValueError: could not broadcast input array from shape (0,0,1) into shape (3,3,1)",
+                   "case: N=1, 3x3 input, C_in=1, one 2x2 filter, dZ all ones, stride=1, pad=0",
+                   "case: N=2, 6x5 input, C_in=1, 2x2 filters, C_out=2, stride=2, pad=0",
+                   "at line 19 of _conv_backward_pad_slice:\n      dX[i, :, :, :] = dx_pad[pad:-pad, pad:-pad, :]")),
+    Entry("q11", "conv2d_backward averages db over positions instead of summing", {"conv2d_backward": lambda dZ, cache: _conv_backward(dZ, cache)[:2] + (dZ.mean(axis=(0, 1, 2)),)},
+          message=("db differs; dX and dW match",)),
     Entry("q11", "maxpool_backward routes to every cell of the window", {"maxpool_backward": lambda dout, cache: _maxpool_backward(dout, cache, route="all")}),
     Entry("q11", "maxpool_backward overwrites where windows overlap", {"maxpool_backward": lambda dout, cache: _maxpool_backward(dout, cache, accumulate=False)}),
 ]
@@ -209,6 +263,7 @@ HIDDEN_ONLY = {
     "conv adds the bias to every product of the window",
     "conv sums over the filters instead of per filter",
     "conv uses the first input channel only",
+    "conv takes its windows from X, not the padded X",
     "maxpool across channels",
     "avgpool across channels",
     "maxpool with stride = f always",

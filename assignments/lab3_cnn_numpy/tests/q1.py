@@ -22,5 +22,5 @@ def test_lecture_sizes(conv_output_size):
 def test_floor(conv_output_size):
     from dllab_checks import assert_equal, call, load_cases
     for case in load_cases("lab3_cnn_numpy")["conv_output_size"]:
-        got = call(conv_output_size, "conv_output_size", *case["args"])
+        got = call(conv_output_size, "conv_output_size", *case["args"], case=case["label"])
         assert_equal(got, case["expected"], f"conv_output_size, {case['label']}")

@@ -25,8 +25,8 @@ def test_other_layers(conv_params, dense_params):
     from dllab_checks import assert_equal, call, load_cases
     cases = load_cases("lab3_cnn_numpy")
     for case in cases["conv_params"]:
-        got = call(conv_params, "conv_params", *case["args"], **case["kwargs"])
+        got = call(conv_params, "conv_params", *case["args"], **case["kwargs"], case=case["label"])
         assert_equal(got, case["expected"], f"conv_params, {case['label']}")
     for case in cases["dense_params"]:
-        got = call(dense_params, "dense_params", *case["args"], **case["kwargs"])
+        got = call(dense_params, "dense_params", *case["args"], **case["kwargs"], case=case["label"])
         assert_equal(got, case["expected"], f"dense_params, {case['label']}")

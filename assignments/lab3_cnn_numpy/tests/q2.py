@@ -15,12 +15,12 @@ def test_lecture_padding(zero_pad):
     X = np.stack([img, -img], axis=-1)[None].repeat(2, axis=0)        # (2, 6, 6, 2)
     expected = np.zeros((2, 8, 8, 2))
     expected[:, 1:7, 1:7, :] = X
-    assert_close(call(zero_pad, "zero_pad", X, 1), expected, "zero_pad(X, 1)")
+    assert_close(call(zero_pad, "zero_pad", X, 1, case="the lecture's 6x6 image, N=2, 2 channels, pad=1"), expected, "zero_pad(X, 1)")
 
 
 @test_case(points=2, hidden=True)
 def test_random_shapes(zero_pad):
     from dllab_checks import assert_close, call, load_cases
     for case in load_cases("lab3_cnn_numpy")["zero_pad"]:
-        got = call(zero_pad, "zero_pad", *case["args"])
+        got = call(zero_pad, "zero_pad", *case["args"], case=case["label"])
         assert_close(got, case["expected"], f"zero_pad, {case['label']}")

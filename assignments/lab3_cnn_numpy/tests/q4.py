@@ -14,7 +14,8 @@ def test_lecture_vertical_edge(conv2d_forward):
     W = np.array([[-1, 0, 1]] * 3, dtype=float).reshape(3, 3, 1, 1)
     # the slide prints 2 at (1, 2); the careful computation gives -2
     expected = np.array([[5, 4, 0, -8], [10, 2, -2, -3], [0, 2, 4, 7], [3, 2, 3, 16]])
-    Z = call(conv2d_forward, "conv2d_forward", img.reshape(1, 6, 6, 1), W, np.zeros(1))
+    Z = call(conv2d_forward, "conv2d_forward", img.reshape(1, 6, 6, 1), W, np.zeros(1),
+             case="the lecture's 6x6 vertical-edge example, 3x3 filter, stride=1, pad=0")
     assert_close(Z, expected.reshape(1, 4, 4, 1), "conv2d_forward (6x6 vertical-edge example)")
 
 
@@ -27,7 +28,8 @@ def test_lecture_stride_2(conv2d_forward):
                     [2, 3, 6, 4, 2, 0, 1]], dtype=float)
     W = np.array([[-1, 0, 1]] * 3, dtype=float).reshape(3, 3, 1, 1)
     expected = np.array([[5, 0, -3], [0, 4, 2], [4, -5, 5]])
-    Z = call(conv2d_forward, "conv2d_forward", img.reshape(1, 7, 7, 1), W, np.zeros(1), stride=2)
+    Z = call(conv2d_forward, "conv2d_forward", img.reshape(1, 7, 7, 1), W, np.zeros(1), stride=2,
+             case="the lecture's 7x7 example, 3x3 filter, stride=2, pad=0")
     assert_close(Z, expected.reshape(1, 3, 3, 1), "conv2d_forward (7x7 example, stride 2)")
 
 
@@ -38,7 +40,8 @@ def test_lecture_tens_and_zeros(conv2d_forward):
     img = np.array([[10, 10, 10, 0, 0, 0]] * 6, dtype=float)
     W = np.array([[1, 0, -1]] * 3, dtype=float).reshape(3, 3, 1, 1)
     expected = np.array([[0, 30, 30, 0]] * 4)
-    Z = call(conv2d_forward, "conv2d_forward", img.reshape(1, 6, 6, 1), W, np.zeros(1))
+    Z = call(conv2d_forward, "conv2d_forward", img.reshape(1, 6, 6, 1), W, np.zeros(1),
+             case="the lecture's 6x6 image of tens and zeros, 3x3 filter, stride=1, pad=0")
     assert_close(Z, expected.reshape(1, 4, 4, 1), "conv2d_forward (image of tens and zeros)")
 
 
@@ -46,7 +49,7 @@ def test_lecture_tens_and_zeros(conv2d_forward):
 def test_batch_and_channels(conv2d_forward):
     from dllab_checks import assert_close, call, load_cases
     for case in load_cases("lab3_cnn_numpy")["conv2d_forward/batch_channels"]:
-        got = call(conv2d_forward, "conv2d_forward", *case["args"], **case["kwargs"])
+        got = call(conv2d_forward, "conv2d_forward", *case["args"], **case["kwargs"], case=case["label"])
         assert_close(got, case["expected"], f"conv2d_forward, {case['label']}")
 
 
@@ -54,7 +57,7 @@ def test_batch_and_channels(conv2d_forward):
 def test_padding(conv2d_forward):
     from dllab_checks import assert_close, call, load_cases
     for case in load_cases("lab3_cnn_numpy")["conv2d_forward/padding"]:
-        got = call(conv2d_forward, "conv2d_forward", *case["args"], **case["kwargs"])
+        got = call(conv2d_forward, "conv2d_forward", *case["args"], **case["kwargs"], case=case["label"])
         assert_close(got, case["expected"], f"conv2d_forward, {case['label']}")
 
 
@@ -62,5 +65,5 @@ def test_padding(conv2d_forward):
 def test_stride_and_padding(conv2d_forward):
     from dllab_checks import assert_close, call, load_cases
     for case in load_cases("lab3_cnn_numpy")["conv2d_forward/stride_padding"]:
-        got = call(conv2d_forward, "conv2d_forward", *case["args"], **case["kwargs"])
+        got = call(conv2d_forward, "conv2d_forward", *case["args"], **case["kwargs"], case=case["label"])
         assert_close(got, case["expected"], f"conv2d_forward, {case['label']}")

@@ -11,12 +11,12 @@ def test_small_example(relu):
     from dllab_checks import assert_close, call
     Z = np.array([[5, 4, 0, -8], [10, 2, -2, -3], [0, 2, 4, 7], [3, 2, 3, 16]], dtype=float)
     expected = np.array([[5, 4, 0, 0], [10, 2, 0, 0], [0, 2, 4, 7], [3, 2, 3, 16]])
-    assert_close(call(relu, "relu", Z), expected, "relu (the vertical-edge feature map)")
+    assert_close(call(relu, "relu", Z, case="the 4x4 vertical-edge feature map"), expected, "relu (the vertical-edge feature map)")
 
 
 @test_case(points=2, hidden=True)
 def test_random_shapes(relu):
     from dllab_checks import assert_close, call, load_cases
     for case in load_cases("lab3_cnn_numpy")["relu"]:
-        got = call(relu, "relu", *case["args"])
+        got = call(relu, "relu", *case["args"], case=case["label"])
         assert_close(got, case["expected"], f"relu, {case['label']}")

@@ -11,7 +11,7 @@ def test_lecture_maxpool(maxpool):
     from dllab_checks import assert_close, call
     X = np.array([[1, 3, 2, 1], [3, 6, 8, 9], [8, 3, 3, 9], [4, 6, 8, 2]], dtype=float)
     expected = np.array([[6, 9], [8, 9]], dtype=float)
-    got = call(maxpool, "maxpool", X.reshape(1, 4, 4, 1))
+    got = call(maxpool, "maxpool", X.reshape(1, 4, 4, 1), case="the lecture's 4x4 example, f=2, stride=2")
     assert_close(got, expected.reshape(1, 2, 2, 1), "maxpool (lecture example)")
 
 
@@ -21,7 +21,7 @@ def test_lecture_avgpool(avgpool):
     from dllab_checks import assert_close, call
     X = np.array([[1, 3, 2, 1], [3, 6, 8, 9], [8, 3, 3, 9], [4, 6, 8, 2]], dtype=float)
     expected = np.array([[3.25, 5], [5.25, 5.5]])
-    got = call(avgpool, "avgpool", X.reshape(1, 4, 4, 1))
+    got = call(avgpool, "avgpool", X.reshape(1, 4, 4, 1), case="the lecture's 4x4 example, f=2, stride=2")
     assert_close(got, expected.reshape(1, 2, 2, 1), "avgpool (lecture example)")
 
 
@@ -29,7 +29,7 @@ def test_lecture_avgpool(avgpool):
 def test_maxpool_random(maxpool):
     from dllab_checks import assert_close, call, load_cases
     for case in load_cases("lab3_cnn_numpy")["maxpool"]:
-        got = call(maxpool, "maxpool", *case["args"], **case["kwargs"])
+        got = call(maxpool, "maxpool", *case["args"], **case["kwargs"], case=case["label"])
         assert_close(got, case["expected"], f"maxpool, {case['label']}")
 
 
@@ -37,5 +37,5 @@ def test_maxpool_random(maxpool):
 def test_avgpool_random(avgpool):
     from dllab_checks import assert_close, call, load_cases
     for case in load_cases("lab3_cnn_numpy")["avgpool"]:
-        got = call(avgpool, "avgpool", *case["args"], **case["kwargs"])
+        got = call(avgpool, "avgpool", *case["args"], **case["kwargs"], case=case["label"])
         assert_close(got, case["expected"], f"avgpool, {case['label']}")

@@ -14,12 +14,12 @@ def test_small_example(conv1d):
     f = np.array([1.0, 2.0, 3.0])
     g = np.array([0.0, 1.0, 0.5])
     expected = np.array([0.0, 1.0, 2.5, 4.0, 1.5])
-    assert_close(call(conv1d, "conv1d", f, g), expected, "conv1d([1, 2, 3], [0, 1, 0.5])")
+    assert_close(call(conv1d, "conv1d", f, g, case="f of length 3, g of length 3"), expected, "conv1d([1, 2, 3], [0, 1, 0.5])")
 
 
 @test_case(points=2, hidden=True)
 def test_random_signals(conv1d):
     from dllab_checks import assert_close, call, load_cases
     for case in load_cases("lab3_cnn_numpy")["conv1d"]:
-        got = call(conv1d, "conv1d", *case["args"])
+        got = call(conv1d, "conv1d", *case["args"], case=case["label"])
         assert_close(got, case["expected"], f"conv1d, {case['label']}")
