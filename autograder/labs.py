@@ -99,7 +99,9 @@ class Lab:
     def public_facts(self) -> dict:
         """The lab's facts as the build writes them beside the tests (dllab_facts_<lab>.json):
         tests read thresholds through `dllab_checks.lab_facts(lab)`, the runner reads questions,
-        points and limits. Nothing here is secret: the student's public checks get it too."""
+        points and limits; `dllab_checks.call` reads the grader's numpy version. Nothing here is
+        secret: the student's public checks get it too."""
+        from .requirements import grader_versions
         from .testfiles import question_points
 
         points = question_points(self)
@@ -107,7 +109,8 @@ class Lab:
                 "questions": {q: {"title": self.question_title(q), "points": points[q]}
                               for q in self.questions()},
                 "training": self.training_budget, "thresholds": self.thresholds,
-                "grading": self.grading, "gradescope": self.gradescope}
+                "grading": self.grading, "gradescope": self.gradescope,
+                "grader_versions": grader_versions()}
 
     def questions(self) -> list[str]:
         """The question names in notebook order, as lab.toml lists them."""

@@ -1,8 +1,9 @@
 """Package versions, read from the one list in pyproject.toml.
 
-The autograder zip's requirements.txt (what Gradescope's setup.sh installs) and the otter
-install in the notebooks' setup cell are cut from `[project] dependencies`, so the grading
-image, CI and the README's install agree.
+The autograder zip's requirements.txt (what Gradescope's setup.sh installs), the otter install
+in the notebooks' setup cell and the grader's versions that cell compares the student's with
+(also in every lab's facts file, for dllab_checks) are cut from `[project] dependencies`, so
+the grading image, CI and the README's install agree.
 """
 
 import tomllib
@@ -37,12 +38,43 @@ def requirement(name: str) -> str:
     raise KeyError(f"{name} is not among pyproject.toml's dependencies")
 
 
-def grading_requirements() -> list[str]:
-    """The zip's requirements.txt lines: `tool.dllab.grading-packages` with their versions."""
-    wanted = _pyproject()["tool"]["dllab"]["grading-packages"]
-    reqs = {r.name: r for r in dependencies()
+def _grading_platform() -> dict[str, Requirement]:
+    return {r.name: r for r in dependencies()
             if r.marker is None or r.marker.evaluate(GRADING_PLATFORM)}
+
+
+def grading_requirements() -> list[str]:
+    """The zip's requirements.txt lines: `tool.dllab.grading-packages`, each pinned exactly."""
+    wanted = _pyproject()["tool"]["dllab"]["grading-packages"]
+    reqs = _grading_platform()
     missing = [name for name in wanted if name not in reqs]
     if missing:
         raise KeyError(f"grading packages without a version in pyproject.toml: {missing}")
-    return [_spec(reqs[name]) for name in wanted]
+    return [f"{name}=={pinned_version(name)}" for name in wanted]  # exact pins, or an error
+
+
+# What a notebook imports whose version can change a verdict, by import name, and the package
+# that provides it in the grading image.
+GRADER_MODULES = {"numpy": "numpy", "keras": "keras", "tensorflow": "tensorflow-cpu",
+                  "otter": "otter-grader"}
+
+
+def pinned_version(name: str) -> str:
+    """The exact version pyproject.toml pins `name` to, for the grading image (e.g. "2.4.6")."""
+    req = _grading_platform().get(name)
+    if req is None:
+        raise KeyError(f"{name} is not among pyproject.toml's dependencies")
+    specs = list(req.specifier)
+    if len(specs) != 1 or specs[0].operator != "==":
+        raise ValueError(f"{name} is not pinned exactly in pyproject.toml: {req.specifier}")
+    return specs[0].version
+
+
+def grader_versions(modules=tuple(GRADER_MODULES)) -> dict[str, str]:
+    """The grader's versions of `modules` by import name, e.g. {"numpy": "2.4.6", "otter": "7.0.0"}."""
+    return {module: pinned_version(GRADER_MODULES[module]) for module in modules}
+
+
+def oldest_numpy() -> str:
+    """The oldest numpy the course supports in a student's kernel (`tool.dllab.oldest-numpy`)."""
+    return _pyproject()["tool"]["dllab"]["oldest-numpy"]

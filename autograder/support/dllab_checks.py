@@ -20,10 +20,15 @@ import linecache as _linecache
 import os as _os
 import re as _re
 import sys as _sys
+from re import escape as _re_escape
+from warnings import catch_warnings as _catch_warnings
+from warnings import filterwarnings as _filterwarnings
 
+from numpy import __version__ as _NUMPY_VERSION
 from numpy._core import multiarray as _ma
 from numpy._core import umath as _um
 from numpy._core._ufunc_config import errstate as _errstate
+from numpy.exceptions import VisibleDeprecationWarning as _VisibleDeprecationWarning
 
 _float64 = _ma.dtype("float64")
 _asarray = _ma.array          # C function: np.array(obj, dtype=..., copy=...)
@@ -87,7 +92,7 @@ def call(fn, name, *args, case=None, **kwargs):
     args = [_copy(a) for a in args]
     kwargs = {k: _copy(v) for k, v in kwargs.items()}
     try:
-        out = fn(*args, **kwargs)
+        out = _call_as_the_grader(fn, args, kwargs)  # fn(*args, **kwargs), as under the grader's numpy
     except Exception as e:  # not KeyboardInterrupt: a cell timeout must still stop the tests
         raise AssertionError(raised_message(name, case, e, fn)) from None
     # every graded function returns something; None means a stub or a missing `return`
@@ -95,6 +100,91 @@ def call(fn, name, *args, case=None, **kwargs):
         f"`{name}` returned None: the function is still a stub, or it is missing a `return`"
     )
     return out
+
+
+# --- the student's numpy against the grader's ------------------------------------------------
+#
+# The grader runs the numpy pinned in pyproject.toml, which the build writes into every facts
+# file. An older numpy (2.0, what Colab shipped) only warns about some things the grader's
+# refuses: `Z[n, i, j, k] = np.sum(...) + b[k:k+1]` stores a one-element array into one element,
+# a DeprecationWarning in numpy 2.0 and a ValueError in the grader's. So where numpy is older
+# than the grader's, the student's function runs with numpy's deprecations as errors, and the
+# public check fails where the grader would. Where numpy is the grader's (grading itself), it
+# runs as it is. The warning functions are taken at import, before a submission can replace them.
+
+def _release(version):
+    """(2, 0, 2) from "2.0.2" or "2.5.0.dev0+git..."."""
+    parts = []
+    for part in str(version).split(".")[:3]:
+        digits = ""
+        for ch in part:
+            if not ch.isdigit():
+                break
+            digits += ch
+        parts.append(int(digits or 0))
+    return tuple(parts)
+
+
+def grader_numpy():
+    """The grader's numpy version (a string) from the facts file beside the tests (every lab's
+    holds the same versions); None where there is none."""
+    folders = (_os.environ.get(CASES_ENV), _os.getcwd(), _os.path.dirname(__file__))
+    if folders not in _CACHE:
+        _CACHE[folders] = None
+        for folder in folders:
+            names = sorted(_os.listdir(folder)) if folder and _os.path.isdir(folder) else []
+            facts = [n for n in names if n.startswith("dllab_facts_") and n.endswith(".json")]
+            if facts:
+                with _io.open(_os.path.join(folder, facts[0]), "r", encoding="utf-8") as f:
+                    _CACHE[folders] = _json.loads(f.read()).get("grader_versions", {}).get("numpy")
+                break
+    return _CACHE[folders]
+
+
+# numpy's messages when an array goes where one number goes (numpy 2.0 only warned about an
+# array of one value there)
+_ARRAY_FOR_A_NUMBER = ("setting an array element with a sequence",
+                       "only 0-dimensional arrays can be converted to Python scalars",
+                       "only length-1 arrays can be converted to Python scalars")
+_DEPRECATIONS = (DeprecationWarning, _VisibleDeprecationWarning)
+_TAKE_A_NUMBER = "Take the number out first: `b[k]`, not `b[k:k+1]` (an array of one value); or `.item()`."
+
+
+def _call_as_the_grader(fn, args, kwargs):
+    """`fn(*args, **kwargs)`, raising where the grader's numpy would raise. Its exceptions keep
+    their type and traceback (`call` words them); the text says why where numpy versions differ
+    (first: the text of a raised exception is cut at some length)."""
+    grader = grader_numpy()
+    try:
+        if grader is None or _release(_NUMPY_VERSION) >= _release(grader):
+            return fn(*args, **kwargs)
+        # only what the student's own code does (the module that defines `fn`): a library's
+        # own deprecations are the same under the grader's versions
+        module = _re_escape(getattr(fn, "__module__", None) or "__main__") + "$"
+        with _catch_warnings():
+            _filterwarnings("error", category=DeprecationWarning, module=module)
+            _filterwarnings("error", category=_VisibleDeprecationWarning, module=module)
+            return fn(*args, **kwargs)
+    except Exception as e:
+        text = str(e).rstrip(".")
+        versions = (f"your numpy {_NUMPY_VERSION} only warns about this, the grader's numpy "
+                    f"{grader} refuses it, and so do these checks")
+        array_for_a_number = isinstance(e, (ValueError, TypeError)) and any(
+            m in text for m in _ARRAY_FOR_A_NUMBER)
+        if array_for_a_number and isinstance(e.__cause__, _DEPRECATIONS):
+            # numpy 2.0 with its deprecation as an error: the grader's own ValueError, the
+            # deprecation as its cause
+            e.args = (f"{text}: one element was given an array of one value; {versions}. "
+                      f"{_TAKE_A_NUMBER}",)
+        elif array_for_a_number:
+            e.args = (f"{text}: one element of an array was given an array, not a number. "
+                      f"{_TAKE_A_NUMBER} numpy 2.0 only warned about an array of one value "
+                      f"there; newer numpy, the grader's among them, refuses it.",)
+        elif isinstance(e, _DEPRECATIONS):
+            e.args = (f"your numpy {_NUMPY_VERSION} only warns about this; the grader runs numpy "
+                      f"{grader}, and newer numpy refuses what older numpy deprecated, so these "
+                      f"checks do too: {e}",)
+        raise
 
 
 def _copy(value):
