@@ -11,6 +11,7 @@ The build adds the setup cell (cells/setup.py) before the first code cell and th
 import base64
 import copy
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import nbformat
 
 from .cells import cell_source
 from .labs import STUB_DIRECTIVE, SUPPORT, Lab
-from .requirements import requirement
+from .requirements import grader_versions, requirement
 from .stubs import function_source
 
 INLINE_DIRECTIVE = "# INLINE:"
@@ -59,6 +60,16 @@ def _directive(cell, prefix):
     return cell.source.splitlines()[0][len(prefix):]
 
 
+def compared_versions(lab: Lab) -> dict[str, str]:
+    """The grader's versions the setup cell compares the student's with: numpy and otter, and
+    Keras and TensorFlow (Keras' backend) where the lab imports keras. A numpy lab says nothing
+    about TensorFlow: its student need not care."""
+    code = lab.solution_file.read_text() + "\n".join(
+        c.source for c in nbformat.read(lab.template, as_version=4).cells if c.cell_type == "code")
+    uses_keras = re.search(r"^\s*(import|from)\s+(keras|tensorflow)\b", code, re.M) is not None
+    return grader_versions(("numpy", "keras", "tensorflow", "otter") if uses_keras else ("numpy", "otter"))
+
+
 def render(lab: Lab, public_tests: Path, facts: Path, solution: bool) -> nbformat.NotebookNode:
     """The student notebook (`solution=False`) or the solution notebook, from the template."""
     nb = nbformat.read(lab.template, as_version=4)
@@ -81,7 +92,7 @@ def render(lab: Lab, public_tests: Path, facts: Path, solution: bool) -> nbforma
         cells.append(cell)
 
     setup = nbformat.v4.new_code_cell(cell_source(
-        "setup", OTTER_REQUIREMENT=requirement("otter-grader"),
+        "setup", OTTER_REQUIREMENT=requirement("otter-grader"), GRADER_VERSIONS=compared_versions(lab),
         PUBLIC_CHECKS=public_checks_blob(public_tests, facts)).rstrip())
     # Colab shows a cell in "form" view as its title only: the blob stays out of sight there.
     setup.metadata["cellView"] = "form"

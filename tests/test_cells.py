@@ -49,6 +49,49 @@ def test_setup_writes_the_public_checks_and_creates_grader(tmp_path):
     assert (tmp_path / "public_tests" / "q1.py").is_file()
 
 
+def _setup_output(tmp_path, versions) -> str:
+    blob = base64.b64encode(_empty_zip()).decode()
+    setup = cell_source("setup", OTTER_REQUIREMENT="otter-grader==7.0.0", GRADER_VERSIONS=versions,
+                        PUBLIC_CHECKS=blob)
+    proc = _run(setup, tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout
+
+
+def _empty_zip() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("support/dllab_public_checks.py", "")
+    return buf.getvalue()
+
+
+def test_setup_says_nothing_when_the_versions_are_the_graders(tmp_path):
+    from importlib import metadata
+
+    import numpy
+    import otter
+
+    same = {"numpy": numpy.__version__, "keras": metadata.version("keras"), "otter": otter.__version__}
+    assert _setup_output(tmp_path, same) == ""
+
+
+def test_setup_names_each_version_that_differs_and_what_it_may_change(tmp_path):
+    import numpy
+    import otter
+
+    out = _setup_output(tmp_path, {"numpy": "99.0.0", "tensorflow": "1.0.0", "otter": otter.__version__})
+    lines = out.splitlines()
+    assert lines[0] == "Your versions differ from the grader's, which grades your notebook with its own:"
+    assert lines[1] == (f"  numpy {numpy.__version__} here, 99.0.0 in the grader: newer numpy refuses some "
+                        f"things older numpy only warns about; the checks below run your functions as the "
+                        f"grader's numpy would")
+    assert lines[2].startswith("  tensorflow ") and ", 1.0.0 in the grader: the grader trains your model" in lines[2]
+    assert len(lines) == 3  # otter is the grader's: not a word about it
+    out = _setup_output(tmp_path, {"numpy": "2.0.2", "otter": "6.0.0"})
+    assert "2.0.2 in the grader: the grader's older numpy may accept or warn about what yours refuses" in out
+    assert "6.0.0 in the grader: the checks may behave differently (`pip install otter-grader==7.0.0`" in out
+
+
 def test_budget_cell_holds_the_lab_toml_constants():
     from autograder.labs import Lab
     from autograder.notebooks import budget_source

@@ -172,6 +172,23 @@ def _conv_window_from_unpadded(X, W, b, stride=1, pad=0):
     return Z
 
 
+def conv_bias_as_one_element_array(X, W, b, stride=1, pad=0):
+    """Right in value, but each output element is given `np.sum(...) + b[k:k+1]`, an array of one
+    value: numpy 2.0 (Colab's) only warns, the grader's numpy refuses it (ValueError). Written
+    without the module's helpers: tests/test_numpy_versions.py pastes it into a notebook."""
+    N, H, Wd, C = X.shape
+    f, _, _, K = W.shape
+    Xp = np.pad(X, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
+    Z = np.zeros((N, (H + 2 * pad - f) // stride + 1, (Wd + 2 * pad - f) // stride + 1, K))
+    for n in range(N):
+        for i in range(Z.shape[1]):
+            for j in range(Z.shape[2]):
+                for k in range(K):
+                    window = Xp[n, i * stride:i * stride + f, j * stride:j * stride + f, :]
+                    Z[n, i, j, k] = np.sum(window * W[:, :, :, k]) + b[k:k+1]
+    return Z
+
+
 WRONG = [
     # q1 conv_output_size
     Entry("q1", "output size without the floor", {"conv_output_size": lambda n, f, pad, stride: (n + 2 * pad - f) / stride + 1}),
@@ -204,6 +221,10 @@ WRONG = [
                    "case: N=2, 5x7 input, C_in=2, 3x3 filters, C_out=3, stride=1, pad=1",
                    "at line 2 of _window_times_filter:\n      return np.sum(window * W_c) + b_c",
                    "called from line 13 of _conv_window_from_unpadded:\n      Z[n, i, j, c] = ")),
+    Entry("q4", "conv stores the bias as b[k:k+1], an array of one value, into one element", {"conv2d_forward": conv_bias_as_one_element_array},
+          message=("`conv2d_forward` raised ValueError: setting an array element with a sequence",
+                   "Take the number out first: `b[k]`, not `b[k:k+1]`",
+                   "Z[n, i, j, k] = np.sum(window * W[:, :, :, k]) + b[k:k+1]")),
     # q5 relu
     Entry("q5", "relu as abs", {"relu": lambda Z: np.abs(Z)}),
     Entry("q5", "relu as leaky relu", {"relu": lambda Z: np.where(Z > 0, Z, 0.01 * Z)}),
