@@ -16,6 +16,7 @@ benchmarks/results/thresholds_lab1_lab2.md. Each lab is a pair of functions,
 
 import argparse
 import json
+import math
 import os
 import platform
 import statistics
@@ -40,6 +41,24 @@ LAB2_EPOCHS = LAB2.training_budget["EPOCHS"]
 LAB2_BATCH = LAB2.training_budget["BATCH_SIZE"]
 LAB1_MAX_TEST_MAE = LAB1.thresholds["model"]["max"]
 LAB2_MIN_TEST_ACCURACY = LAB2.thresholds["mlp"]["min"]
+
+
+# The rule that turns measurements into a threshold, the same as labs 4 and 5's
+# (train_thresholds_lab4_lab5.py), fixed before measuring: the threshold sits beyond the worst
+# seed by the seeds' own spread (worst against median), and at least by a floor that allows for
+# another machine or Keras backend; then it is rounded away from the seeds to a round figure.
+MIN_MARGIN = {"lab1_regression": 0.15, "lab2_classification": 0.003}   # k$ of MAE; accuracy
+ROUND_TO = {"lab1_regression": 0.05, "lab2_classification": 0.005}
+
+
+def proposed(lab, values, lower):
+    """The threshold the rule gives for the reference's per-seed `values`."""
+    worst, median = (max(values) if lower else min(values)), statistics.median(values)
+    margin = max(MIN_MARGIN[lab], abs(worst - median))
+    step = ROUND_TO[lab]
+    if lower:
+        return math.ceil((worst + margin) / step - 1e-9) * step
+    return math.floor((worst - margin) / step + 1e-9) * step
 
 
 def _solution(lab):
@@ -152,11 +171,18 @@ LABS = {
     "lab1_regression": dict(reference=lab1_reference, weak=lab1_weak, metric="test MAE (k$)",
                             better="lower", threshold=LAB1_MAX_TEST_MAE,
                             budget_s=LAB1.thresholds["model"]["budget_seconds"],
-                            extra=lab1_probe_seconds),
+                            extra=lab1_probe_seconds,
+                            note="lab.toml's 2.8 is the rule applied to every run of the reference, the other "
+                                 "Keras backends' included (benchmarks/results/backends.md: seed 0 gives 2.45 on "
+                                 "JAX and 2.61 on PyTorch): 2.61 + 0.15, rounded up. Every weak answer still "
+                                 "fails it; the least-squares baseline (3.46) is 0.66 above it."),
     "lab2_classification": dict(reference=lab2_reference, weak=lab2_weak,
                                 metric="MNIST test accuracy", better="higher",
                                 threshold=LAB2_MIN_TEST_ACCURACY,
-                                budget_s=LAB2.thresholds["mlp"]["budget_seconds"]),
+                                budget_s=LAB2.thresholds["mlp"]["budget_seconds"],
+                                note="The rule gives 0.970, the threshold in use: the worst seed (0.9771) less "
+                                     "the 0.003 floor is 0.974, which rounds down to 0.970, so these runs support "
+                                     "no tighter bar. It matches the course's \"about 97%\"."),
 }
 
 
@@ -179,12 +205,26 @@ def measure(lab, seeds):
         "lab": lab, "metric": spec["metric"], "better": spec["better"], "threshold": threshold,
         "budget_s": spec["budget_s"], "runs": runs, "median": statistics.median(values),
         "worst": worst, "margin": abs(threshold - worst),
+        "proposed": round(proposed(lab, values, lower), 4),
         "max_train_seconds": max(r["train_seconds"] for r in runs),
         "every_seed_passes": all(passes(v) for v in values),
         "weak": {k: {"value": v, "passes": passes(v)} for k, v in weak.items()},
         "extra": spec["extra"]() if "extra" in spec else {},
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.python_version()}",
     }
+
+
+def rejudge(result):
+    """A stored measurement judged against the threshold lab.toml states today."""
+    spec = LABS[result["lab"]]
+    threshold, lower = spec["threshold"], spec["better"] == "lower"
+    passes = (lambda v: v < threshold) if lower else (lambda v: v > threshold)
+    values = [r["value"] for r in result["runs"]]
+    result.update(threshold=threshold, margin=abs(threshold - result["worst"]),
+                  proposed=round(proposed(result["lab"], values, lower), 4),
+                  every_seed_passes=all(passes(v) for v in values),
+                  weak={k: {"value": v["value"], "passes": passes(v["value"])} for k, v in result["weak"].items()})
+    return result
 
 
 def render_markdown(results):
@@ -200,10 +240,15 @@ def render_markdown(results):
         lines += ["", f"Median {r['median']:.4f}, worst {r['worst']:.4f}, margin to the threshold "
                   f"{r['margin']:.4f}; slowest training {r['max_train_seconds']:.1f} s; every seed "
                   f"passes: {r['every_seed_passes']}.", "",
+                  f"The rule (beyond the worst seed by max({MIN_MARGIN[r['lab']]}, |worst - median|), "
+                  f"rounded to {ROUND_TO[r['lab']]}) gives {r.get('proposed', float('nan')):.3f}; "
+                  f"`lab.toml` uses {r['threshold']}.", "",
                   "| weak answer | " + r["metric"] + " | passes? |", "|---|---|---|"]
         lines += [f"| {k} | {v['value']:.4f} | {'yes' if v['passes'] else 'no'} |"
                   for k, v in r["weak"].items()]
         lines += [""] + [f"- {k}: {v:.1f}" for k, v in r.get("extra", {}).items()]
+        if LABS[r["lab"]].get("note"):
+            lines += ["", LABS[r["lab"]]["note"]]
         lines.append("")
     return "\n".join(lines)
 
@@ -212,8 +257,13 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("lab", choices=sorted(LABS))
     parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--render", action="store_true",
+                        help="measure nothing: judge the stored runs against lab.toml's threshold now")
     args = parser.parse_args(argv)
-    result = measure(args.lab, range(args.seeds))
+    if args.render:
+        result = rejudge(json.loads((RESULTS / f"{args.lab}.json").read_text()))
+    else:
+        result = measure(args.lab, range(args.seeds))
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{args.lab}.json").write_text(json.dumps(result, indent=2) + "\n")
     done = [json.loads((RESULTS / f"{lab}.json").read_text())
