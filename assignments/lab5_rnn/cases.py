@@ -65,7 +65,8 @@ def build_cases(ref):
     softmax = []
     for shape, scale in (((4, 3), 1.0), ((1, 5), 1.0), ((10, 1), 3.0), ((6, 7), 800.0)):
         z = rng.normal(size=shape) * scale          # the last one overflows a naive exp
-        softmax.append({"z": z, "expected": ref.softmax(z)})
+        softmax.append({"z": z, "expected": ref.softmax(z), "label": f"z of shape {shape}"
+                        + (", logits in the hundreds" if scale > 100 else "")})
 
     cell = []
     for n_x, n_a, n_y, m, scale in ((3, 5, 2, 4, 1.0), (1, 1, 1, 1, 1.0), (7, 4, 6, 1, 1.0),
@@ -73,14 +74,17 @@ def build_cases(ref):
         params = random_params(rng, n_x, n_a, n_y, scale)
         xt, a_prev = rng.normal(size=(n_x, m)), rng.uniform(-1, 1, size=(n_a, m))
         a_next, y_pred, _ = ref.rnn_cell_forward(xt, a_prev, params)
-        cell.append({"xt": xt, "a_prev": a_prev, "params": params, "a_next": a_next, "y_pred": y_pred})
+        cell.append({"xt": xt, "a_prev": a_prev, "params": params, "a_next": a_next, "y_pred": y_pred,
+                     "label": f"n_x={n_x}, n_a={n_a}, n_y={n_y}, m={m}"
+                     + (", weights in the hundreds" if scale > 100 else "")})
 
     forward = []
     for n_x, n_a, n_y, m, T_x in ((3, 5, 2, 4, 6), (2, 3, 3, 1, 1), (6, 4, 5, 3, 10), (1, 2, 4, 7, 3)):
         params = random_params(rng, n_x, n_a, n_y)
         x, a0 = rng.normal(size=(n_x, m, T_x)), rng.uniform(-1, 1, size=(n_a, m))
         a, y_pred, _ = ref.rnn_forward(x, a0, params)
-        forward.append({"x": x, "a0": a0, "params": params, "a": a, "y_pred": y_pred})
+        forward.append({"x": x, "a0": a0, "params": params, "a": a, "y_pred": y_pred,
+                        "label": f"n_x={n_x}, n_a={n_a}, n_y={n_y}, m={m}, T_x={T_x}"})
 
     keras_cases = []
     keras_float64 = keras.backend.result_type("float64", "float64") == "float64"
@@ -94,7 +98,8 @@ def build_cases(ref):
             f"the reference rnn_forward disagrees with keras.layers.SimpleRNN (beyond {tol:g})"
         if not keras_float64:
             a, y_pred = ref_a, ref_y
-        keras_cases.append({"x": x, "a0": a0, "params": params, "a": a, "y_pred": y_pred})
+        keras_cases.append({"x": x, "a0": a0, "params": params, "a": a, "y_pred": y_pred,
+                            "label": f"n_x={n_x}, n_a={n_a}, n_y={n_y}, m={m}, T_x={T_x}"})
 
     describe = dllab_checks.describe_layers
     architectures = [

@@ -33,36 +33,37 @@ def test_softmax_columns(softmax):
     from dllab_checks import assert_close, call
     z = np.array([[1.0, 1000.0, -3.0], [2.0, 1000.0, -3.0]])
     # one probability vector per column; logits of 1000 must not overflow
-    assert_close(call(softmax, "softmax", z),
+    assert_close(call(softmax, "softmax", z, case="z of shape (2, 3), logits of 1000"),
                  [[0.2689414213699951, 0.5, 0.5], [0.7310585786300049, 0.5, 0.5]], "softmax")
 
 
 @test_case(points=1, hidden=False)
 def test_cell_worked_example(rnn_cell_forward):
     import numpy as np
-    from dllab_checks import assert_close, call
-    out = call(rnn_cell_forward, "rnn_cell_forward", np.array(XT), np.array(A_PREV), _params())
-    assert out is not None and len(out) == 3, "rnn_cell_forward should return (a_next, y_pred, cache)"
-    assert_close(out[0], A_NEXT, "a_next")
-    assert_close(out[1], Y_PRED, "y_pred")
+    from dllab_checks import assert_outputs_close, call
+    out = call(rnn_cell_forward, "rnn_cell_forward", np.array(XT), np.array(A_PREV), _params(),
+               case="the worked example: n_x=2, n_a=3, n_y=2, m=2")
+    assert_outputs_close(out, (A_NEXT, Y_PRED, None), ("a_next", "y_pred", "cache"),
+                         "rnn_cell_forward (the worked example)")
 
 
 @test_case(points=1, hidden=True)
 def test_softmax_random(softmax):
     from dllab_checks import assert_close, call, load_cases
     for case in load_cases("lab5_rnn")["softmax"]:
-        assert_close(call(softmax, "softmax", case["z"]), case["expected"], "softmax")
+        assert_close(call(softmax, "softmax", case["z"], case=case["label"]), case["expected"],
+                     f"softmax, {case['label']}")
 
 
 @test_case(points=1, hidden=True)
 def test_cell_random(rnn_cell_forward):
-    from dllab_checks import assert_close, call, load_cases
+    from dllab_checks import assert_close, assert_outputs_close, call, load_cases
     for case in load_cases("lab5_rnn")["cell"]:
-        out = call(rnn_cell_forward, "rnn_cell_forward", case["xt"], case["a_prev"], case["params"])
-        assert out is not None and len(out) == 3, "rnn_cell_forward should return (a_next, y_pred, cache)"
-        a_next, y_pred, cache = out
-        assert_close(a_next, case["a_next"], "a_next")
-        assert_close(y_pred, case["y_pred"], "y_pred")
+        out = call(rnn_cell_forward, "rnn_cell_forward", case["xt"], case["a_prev"], case["params"],
+                   case=case["label"])
+        assert_outputs_close(out, (case["a_next"], case["y_pred"], None), ("a_next", "y_pred", "cache"),
+                             f"rnn_cell_forward, {case['label']}")
+        cache = out[2]
         # the cache is what a backward pass needs: (a_next, a_prev, xt, params)
         assert isinstance(cache, tuple) and len(cache) == 4, "cache should be (a_next, a_prev, xt, params)"
         assert_close(cache[0], case["a_next"], "cache[0] (a_next)")
