@@ -134,3 +134,16 @@ def test_otter_shows_an_assertion_without_the_tests_source():
     assert assertion == "❌ Test case failed\nAssertionError: f: expected 1"
     # a test's own code failing keeps otter's wording; the runner strips it from hidden cases
     assert "Error at line 12 in test q1" in other and "IndexError" in other
+
+
+def test_every_assert_in_a_lab_test_has_a_message():
+    """otter shows a failed assert as its message alone (see above): a bare assert says nothing."""
+    import ast
+    from pathlib import Path
+
+    bare = []
+    for path in sorted(Path(__file__).parents[1].glob("assignments/*/tests/q*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Assert) and node.msg is None:
+                bare.append(f"{path.parent.parent.name}/{path.name}:{node.lineno}")
+    assert not bare, bare
