@@ -67,7 +67,8 @@ def test_an_error_inside_a_library_points_at_the_students_call_of_it():
     msg = _message(checks.call, fn, "zero_pad", np.ones((2, 2)), 1)
     assert msg.startswith("`zero_pad` raised ValueError"), msg
     assert msg.endswith("at line 2 of pad:\n      return np.pad(X, -p)"), msg
-    assert "case:" not in msg  # no label given: none shown
+    assert "case:" not in msg  # no label given: the arguments by shape and type, never values
+    assert "\n  called with: array (2, 2), int\n" in msg
 
 
 def test_a_wrong_signature_is_reported_without_a_line():

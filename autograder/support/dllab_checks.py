@@ -94,7 +94,7 @@ def call(fn, name, *args, case=None, **kwargs):
     try:
         out = _call_as_the_grader(fn, args, kwargs)  # fn(*args, **kwargs), as under the grader's numpy
     except Exception as e:  # not KeyboardInterrupt: a cell timeout must still stop the tests
-        raise AssertionError(raised_message(name, case, e, fn)) from None
+        raise AssertionError(raised_message(name, case, e, fn, args, kwargs)) from None
     # every graded function returns something; None means a stub or a missing `return`
     assert out is not None, (
         f"`{name}` returned None: the function is still a stub, or it is missing a `return`"
@@ -246,7 +246,18 @@ def _line(code, lineno):
     return where + (f":\n      {text}" if text else "")
 
 
-def raised_message(name, case, error, fn=None):
+def _kind(value):
+    """What an argument is, without its values: "array (2, 5, 6, 3)", "int", "tuple of (...)"."""
+    if isinstance(value, _ma.ndarray):
+        return f"array {value.shape}"
+    if type(value) in (tuple, list):
+        return f"{type(value).__name__} of (" + ", ".join(_kind(v) for v in value) + ")"
+    if type(value) is dict:
+        return "dict of " + ", ".join(f"{k}: {_kind(v)}" for k, v in value.items())
+    return type(value).__name__
+
+
+def raised_message(name, case, error, fn=None, args=(), kwargs=None):
     """What a student reads when their function `name` raised `error` on `case`, e.g.
 
         `conv2d_backward` raised ValueError: could not broadcast input array from shape
@@ -257,7 +268,9 @@ def raised_message(name, case, error, fn=None):
 
     When the line that raised is in another function of the student's (a helper), the line of
     the graded function that called it follows ("called from line 12 of conv2d_forward").
-    Never the test's code, never the inputs (unless the student's own message prints them).
+    Without a `case`, the arguments `args` and `kwargs` are described by shape and type alone
+    ("called with: array (100, 13), array (100,)"). Never the test's code, never the inputs'
+    values (unless the student's own message prints them).
     """
     try:
         text = str(error).strip()
@@ -266,9 +279,13 @@ def raised_message(name, case, error, fn=None):
     if len(text) > _MAX_ERROR:
         text = text[:_MAX_ERROR] + " ..."
     lines = [f"`{name}` raised {type(error).__name__}" + (f": {text}" if text else "")]
-    if case:
-        lines.append(f"  case: {case}")
     try:
+        if case:
+            lines.append(f"  case: {case}")
+        elif args or kwargs:
+            kinds = [_kind(a) for a in args] + [f"{k}={_kind(v)}" for k, v in (kwargs or {}).items()]
+            called = ", ".join(kinds)
+            lines.append("  called with: " + (called if len(called) <= _MAX_ERROR else called[:_MAX_ERROR] + " ..."))
         own = _student_frames(error, fn)
         if own:
             lines.append("  at " + _line(*own[-1]))

@@ -35,4 +35,5 @@ def test_against_keras_count_params_and_shapes(conv_param_count, dense_param_cou
     for fn, key in ((conv_param_count, "conv_param_count"), (dense_param_count, "dense_param_count"),
                     (output_size, "output_size")):
         for case in cases[key]:
-            assert_equal(call(fn, key, *case["args"]), case["expected"], f"{key}{case['args']}")
+            assert_equal(call(fn, key, *case["args"], case=f"{key}{case['args']}"), case["expected"],
+                         f"{key}{case['args']}")

@@ -40,5 +40,6 @@ def test_other_shapes_and_class_counts(build_lenet5):
     # the same network for other images and class counts: input_shape and num_classes are used
     from dllab_checks import assert_architecture, call, call_label, load_cases
     for case in load_cases("lab4_cnn_keras")["architectures"]["build_lenet5"]:
-        model = call(build_lenet5, "build_lenet5", **case["kwargs"])
-        assert_architecture(model, case["layers"], call_label("build_lenet5", case["kwargs"]))
+        label = call_label("build_lenet5", case["kwargs"])
+        model = call(build_lenet5, "build_lenet5", **case["kwargs"], case=label)
+        assert_architecture(model, case["layers"], label)

@@ -40,5 +40,6 @@ def test_cifar_cnn_as_the_docstring_gives_it(build_cifar_cnn):
 def test_other_shapes_and_class_counts(build_cifar_cnn):
     from dllab_checks import assert_architecture, call, call_label, load_cases
     for case in load_cases("lab4_cnn_keras")["architectures"]["build_cifar_cnn"]:
-        model = call(build_cifar_cnn, "build_cifar_cnn", **case["kwargs"])
-        assert_architecture(model, case["layers"], call_label("build_cifar_cnn", case["kwargs"]))
+        label = call_label("build_cifar_cnn", case["kwargs"])
+        model = call(build_cifar_cnn, "build_cifar_cnn", **case["kwargs"], case=label)
+        assert_architecture(model, case["layers"], label)
