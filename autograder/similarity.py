@@ -34,6 +34,7 @@ import functools
 import io
 import json
 import logging
+import re
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -177,6 +178,17 @@ def read_class(lab, paths: list[Path]) -> tuple[list[Student], list[str]]:
     return students, warnings
 
 
+# Where a student's own code raised ("  at line 22 of conv2d_backward:" and the line's text, and
+# "  called from ..."): that is their spelling, which the code comparison judges; the failure is
+# the same without it.
+_STUDENT_LINES = re.compile(r"^  (?:at|called from) line \d+ of .*(?:\n      .*)?\n?", re.M)
+
+
+def failure_key(message: str) -> str:
+    """A failed case's message as two students who failed it the same way share it."""
+    return _STUDENT_LINES.sub("", message).strip()
+
+
 def read_failures(lab, gradebook: Path, students: list[Student]) -> list[str]:
     """Each student's failed hidden cases with their messages, from `grade`'s results/<id>.json
     beside the gradebook (the gradebook itself has scores only); returns warnings."""
@@ -199,7 +211,7 @@ def read_failures(lab, gradebook: Path, students: list[Student]) -> list[str]:
             raise SimilarityError(f"{path}: not a result that `dllab grade` wrote ({type(e).__name__})")
         # A case failed by a function the student never wrote (the stub as handed out fails
         # every case) is no shared bug: only failures of code the student wrote are kept.
-        s.failures = {(q, c["name"], c["message"].strip()) for q, info in questions.items()
+        s.failures = {(q, c["name"], failure_key(c["message"])) for q, info in questions.items()
                       for c in info.get("cases", []) if c.get("hidden") and not c.get("passed")
                       and (not uses.get((q, c["name"])) or uses[(q, c["name"])] & s.written)}
     return [f"{len(missing)} submission(s) not in {results}: no failures to compare for "

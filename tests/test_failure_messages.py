@@ -148,3 +148,16 @@ def test_every_assert_in_a_lab_test_has_a_message():
             if isinstance(node, ast.Assert) and node.msg is None:
                 bare.append(f"{path.parent.parent.name}/{path.name}:{node.lineno}")
     assert not bare, bare
+
+
+def test_similarity_shares_a_failure_however_each_student_spelled_the_line():
+    from autograder.similarity import failure_key
+
+    def raised(line):
+        return ("`conv2d_backward` raised ValueError: could not broadcast\n"
+                "  case: N=2, 6x5 input, pad=0\n"
+                f"  at line 22 of conv2d_backward:\n      {line}\n"
+                "  called from line 3 of helper:\n      x = 1")
+    a, b = failure_key(raised("dX[i] = dx_pad[pad:-pad, pad:-pad]")), failure_key(raised("out[n] = g[pad:-pad]"))
+    assert a == b == "`conv2d_backward` raised ValueError: could not broadcast\n  case: N=2, 6x5 input, pad=0"
+    assert failure_key("`a`: values differ at index (0, 1)") == "`a`: values differ at index (0, 1)"
