@@ -71,6 +71,18 @@ def test_an_error_inside_a_library_points_at_the_students_call_of_it():
     assert "\n  called with: array (2, 2), int\n" in msg
 
 
+def test_older_ipython_cells_and_comprehensions():
+    # IPython 7 names a cell "<ipython-input-N-hash>"; a comprehension's line is its function's
+    source = "def relu(Z):\n    rows = [r + undefined for r in Z]\n    return rows\n"
+    filename = "<ipython-input-12-0123456789ab>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    namespace = {}
+    exec(compile(source, filename, "exec"), namespace)
+    msg = _message(checks.call, namespace["relu"], "relu", np.ones((2, 2)), case="(2, 2)")
+    assert msg.startswith("`relu` raised NameError: name 'undefined' is not defined")
+    assert msg.endswith("at line 2 of relu:\n      rows = [r + undefined for r in Z]"), msg
+
+
 def test_a_wrong_signature_is_reported_without_a_line():
     fn = _cell("def relu(Z, extra):\n    return Z\n", number=10)["relu"]
     msg = _message(checks.call, fn, "relu", np.ones(2), case="input of shape (2,)")

@@ -236,7 +236,10 @@ def _student_frames(error, fn):
     if not own:
         home = getattr(getattr(fn, "__code__", None), "co_filename", None)
         own = [f for f in frames if f[0].co_filename == home]
-    return own
+    # a comprehension or a lambda counts its lines from its own start: its function says more,
+    # at the same line
+    named = [f for f in own if not f[0].co_name.startswith("<")]
+    return named or own
 
 
 def _line(code, lineno):
