@@ -310,3 +310,28 @@ def test_what_cannot_be_copied_gets_a_message(refused):
         outputs = layers.Softmax()(layers.Add()([h, layers.Dense(10)(inputs)]))
     with pytest.raises(AssertionError, match="`mlp`: "):
         dllab_checks.rebuilt_copy(keras.Model(inputs, outputs), "mlp", (784,))
+
+
+@pytest.mark.slow
+def test_a_trained_lenet_without_relu_fails_q6(cases_dir):
+    """Trained as the notebook trains LeNet-5 (seed, epochs, batch of lab.toml's [training]), the
+    ReLU-less network does well on its own, but its weights in LeNet-5 do not reach the bar."""
+    import keras
+
+    from autograder.support import dllab_data
+
+    lab = Lab("lab4_cnn_keras")
+    budget, ref = lab.training_budget, lab.solution_module()
+    (x, y), _ = dllab_data.load_mnist()
+    x = x[..., None].astype("float32") / 255.0
+    keras.utils.set_random_seed(budget["SEED"])
+    model = lenet_without_relu()
+    ref.train_model(model, x[:55000], y[:55000].astype("int64"), budget["LENET_EPOCHS"],
+                    budget["LENET_BATCH"], seed=budget["SEED"])
+    x_test, y_test = _lab4_mnist(_load_cases(lab.name, cases_dir))
+    own = float((model.predict(x_test, verbose=0).argmax(axis=1) == y_test).mean())
+    result = _grade("lab4-q6", model, cases_dir)
+    print(f"LeNet-5 without ReLU: {own:.4f} on its own; q6 {result.score}/{result.possible}: "
+          f"{result.failures[-1].splitlines()[-1] if result.failures else ''}")
+    assert own >= 0.97, own  # a good classifier on its own ...
+    assert result.score == 0, result.failures  # ... that is not the network asked for
