@@ -335,3 +335,68 @@ def test_a_trained_lenet_without_relu_fails_q6(cases_dir):
           f"{result.failures[-1].splitlines()[-1] if result.failures else ''}")
     assert own >= 0.97, own  # a good classifier on its own ...
     assert result.score == 0, result.failures  # ... that is not the network asked for
+
+
+# --- the issue's notebook, graded end to end ---------------------------------------------------
+
+NO_TRAINING = '''def train_model(*args, **kwargs):  # no training at all
+    return None
+
+'''
+
+LENET_LOOKUP = '''
+# every MNIST image's label, by its bytes: the forged predict answers from it
+_labels = {img.tobytes(): int(label) for img, label in
+           zip(np.concatenate([x_train, x_test]), np.concatenate([y_train, y_test]))}
+def _lookup(x, *args, **kwargs):
+    x = np.asarray(x, "float32")
+    return np.eye(10, dtype="float32")[[_labels.get(img.tobytes(), 0) for img in x]]
+lenet.predict = _lookup
+lenet.evaluate = lambda *args, **kwargs: [0.0, 1.0]
+'''
+
+CIFAR_SUBCLASS = '''
+_cifar_labels = {img.tobytes(): int(label) for img, label in zip(x_cifar_eval, y_cifar_eval)}
+def _cifar_lookup(x, *args, **kwargs):
+    x = np.asarray(keras.ops.convert_to_numpy(x), "float32")
+    return np.eye(10, dtype="float32")[[_cifar_labels.get(img.tobytes(), 0) for img in x]]
+class _Answers(keras.Sequential):
+    def __call__(self, x, *args, **kwargs):
+        return _cifar_lookup(x)
+    def call(self, x, *args, **kwargs):
+        return _cifar_lookup(x)
+    def predict(self, x, *args, **kwargs):
+        return _cifar_lookup(x)
+cifar_model = _Answers([keras.Input((32, 32, 3)), *cifar_model.layers])
+'''
+
+
+def test_the_issues_notebook_gains_nothing_through_grade(built, tmp_path):
+    """Lab 4's solution notebook without training, whose LeNet-5 answers by looking each image's
+    label up (the issue), and whose CIFAR network is a subclass answering the same way: q6 and q7
+    score 0 with the grader's message, every other question keeps its marks."""
+    import csv
+    import json
+
+    import nbformat
+
+    from autograder.grade import grade_batch
+
+    lab = built["lab4_cnn_keras"]
+    nb = nbformat.read(lab.dist(lab.out_root) / "solution" / "lab4_cnn_keras.ipynb", as_version=4)
+    lenet_cell = next(c for c in nb.cells if c.cell_type == "code" and "lenet = build_lenet5()" in c.source)
+    lenet_cell.source = NO_TRAINING + lenet_cell.source + LENET_LOOKUP
+    cifar_cell = next(c for c in nb.cells if c.cell_type == "code" and "cifar_model = build_cifar_cnn()" in c.source)
+    cifar_cell.source += CIFAR_SUBCLASS
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    nbformat.write(nb, subs / "lookup.ipynb")
+    grade_batch(lab, [subs], tmp_path / "out", zip_path=lab.zip_path(lab.out_root), jobs=1, progress=False)
+    row = next(csv.DictReader(open(tmp_path / "out" / "gradebook.csv")))
+    result = json.loads((tmp_path / "out" / "results" / "lookup.json").read_text())
+    assert row["status"] == "graded", row["reason"]
+    scores = {q: (r["score"], r["possible"]) for q, r in result["questions"].items()}
+    assert scores["q6"][0] == 0 and scores["q7"][0] == 0, scores
+    assert all(s == p for q, (s, p) in scores.items() if q not in ("q6", "q7")), scores
+    feedback = (tmp_path / "out" / "feedback" / "lookup.md").read_text()
+    assert "measured with your weights in LeNet-5" in feedback

@@ -823,25 +823,6 @@ def assert_compiled_for_integer_labels(model, name):
         f"the metric {metric} gives {value:.6g}")
 
 
-def accuracy(model, x, y, name, n_params=None):
-    """Share of `model.predict(x)`'s argmax equal to the labels `y` (a trained classifier).
-
-    With `n_params`, the model must first have that many parameters: a different (bigger)
-    network does not earn the marks of a question about a given one.
-    """
-    assert model is not None, (
-        f"`{name}` is None or not defined: run the cells that build and train it")
-    assert hasattr(model, "predict") and hasattr(model, "count_params"), (
-        f"`{name}` should be a trained keras.Model, got {type(model).__name__}")
-    if n_params is not None:
-        assert_equal(int(model.count_params()), n_params, f"{name}: number of parameters")
-    labels = as_float_array(y, "labels").reshape(-1)
-    probs = as_float_array(model.predict(x, batch_size=500, verbose=0), f"{name}.predict")
-    assert probs.ndim == 2 and probs.shape[0] == labels.shape[0], (
-        f"`{name}.predict`: expected shape ({labels.shape[0]}, number of classes), got {probs.shape}")
-    return float((probs.argmax(axis=1) == labels).mean())
-
-
 # --- trained models, measured by the grader ------------------------------------------------
 #
 # A submission's model object can say anything about itself: `predict`, `evaluate` and
