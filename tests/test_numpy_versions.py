@@ -113,6 +113,17 @@ def test_a_librarys_own_deprecation_is_not_the_students(graders_facts, monkeypat
         assert dllab_checks.call(students_function, "f") == 1.0
 
 
+def test_the_grading_image_gets_exact_pins_and_a_range_is_refused(monkeypatch):
+    from packaging.requirements import Requirement
+
+    from autograder import requirements
+
+    assert all("==" in line for line in requirements.grading_requirements())
+    monkeypatch.setattr(requirements, "dependencies", lambda: [Requirement("numpy>=2.0,<3")])
+    with pytest.raises(ValueError, match="numpy is not pinned exactly"):
+        requirements.pinned_version("numpy")
+
+
 def test_the_oldest_numpy_is_older_than_the_pinned_one():
     assert dllab_checks._release(oldest_numpy()) < dllab_checks._release(GRADER_NUMPY)
 
