@@ -842,6 +842,9 @@ def assert_compiled_for_integer_labels(model, name):
 # Keys of a layer's configuration that only matter for training: the copy takes Keras' defaults.
 _TRAINING_ONLY = ("_initializer", "_regularizer", "_constraint")
 _ACTIVATION_KEYS = ("activation", "recurrent_activation")
+# Keras' own layers that run code from elsewhere (a Python function, a SavedModel on disk, a
+# PyTorch, JAX or Flax module): a copy of one would run the submission's code again.
+_RUNS_FOREIGN_CODE = frozenset({"Lambda", "TFSMLayer", "TorchModuleWrapper", "JaxLayer", "FlaxLayer"})
 
 
 def _builtin_layer_class(op):
@@ -972,6 +975,9 @@ def _rebuilt_layer(op, shape, name, position):
         f"`{name}`: {where} is a class of its own; the grader measures a copy of the model built "
         f"from Keras' own layers: build it from keras.layers, Sequential or functional")
     cls = type(op)
+    assert cls.__name__ not in _RUNS_FOREIGN_CODE, (
+        f"`{name}`: {where} runs code of its own; the grader measures a copy of the model built "
+        f"from Keras' own layers and cannot copy that")
     config = cls.get_config(op)  # the class's method: an instance cannot redirect it
     config = {k: v for k, v in config.items() if not k.endswith(_TRAINING_ONLY)}
     config["dtype"] = "float32"
