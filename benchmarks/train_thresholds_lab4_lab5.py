@@ -245,7 +245,8 @@ def render(results):
         "# Accuracy thresholds of labs 4 and 5, measured",
         "",
         "Written by `benchmarks/train_thresholds_lab4_lab5.py` (run under "
-        "`flock /tmp/dllab-bench.lock`, so no other measurement shared the CPU). Each reference "
+        "`flock /tmp/dllab-bench.lock`, so that no other measurement shares the CPU; where one did, the "
+        "timing note below says so). Each reference "
         "run is the notebook's own recipe: the settings of the lab's training budget "
         "(lab.toml), `keras.utils.set_random_seed(seed)` before building, the reference `train_model`, "
         "and the validation data the notebook watches (its time is included). Accuracy is measured "
@@ -258,6 +259,8 @@ def render(results):
         f"Machine: {results.get('machine', '?')}",
         "",
     ]
+    if results.get("timing_note"):
+        lines += [results["timing_note"], ""]
     for name in ("lenet", "cifar", "seq"):
         if name not in results:
             continue
@@ -275,7 +278,7 @@ def render(results):
                   f"- training time: median {statistics.median(secs):.1f} s, longest {max(secs):.1f} s "
                   f"(budget {t['budget_seconds']} s)",
                   f"- proposed by the rule: {proposed(name, accs):.3f}; used by {q} (`{lab}/lab.toml`): {used}",
-                  f"- margin of the worst seed over the threshold used: {min(accs) - used:+.4f}"
+                  f"- margin of the worst seed over the threshold used: {min(accs) - used:+.4f}",
                   "", "Weak answers (seed 0):", "", "| answer | accuracy | training seconds | fails the threshold |",
                   "|---|---|---|---|"]
         for label, x in r["weak"].items():
