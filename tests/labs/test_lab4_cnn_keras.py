@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from autograder.labs import Lab
+from autograder.labs import ROOT, Lab, load_module
 from autograder.support import dllab_data
 from autograder.support.dllab_checks import describe_layers
 from gallery import lab4_cnn_keras as gallery_lab4
@@ -133,15 +133,23 @@ def _mnist():
             xt[..., None].astype("float32") / 255, yt.astype("int64"))
 
 
+def _recipe():
+    """The notebook's training recipe as the threshold benchmark runs it (one copy of it outside
+    the notebook: the cosine schedule and the augmentation wrapper)."""
+    return load_module(ROOT / "benchmarks" / "train_thresholds_lab4_lab5.py", "dllab_lab4_recipe")
+
+
 @pytest.mark.slow
 def test_trained_reference_lenet_passes_q6(cases_dir):
-    """The notebook's training recipe (template budget cell) clears the graded threshold."""
+    """The notebook's training recipe (lab.toml's [training], the schedule) clears q6."""
     import keras
 
-    ref, budget = LAB.solution_module(), LAB.training_budget
+    ref, budget, recipe = LAB.solution_module(), LAB.training_budget, _recipe()
     x, y, x_test, y_test = _mnist()
     keras.utils.set_random_seed(budget["SEED"])
     lenet = ref.build_lenet5()
+    recipe.compile_with_cosine(lenet, budget["LENET_LEARNING_RATE"], budget["LENET_EPOCHS"], 55000,
+                               budget["LENET_BATCH"])
     ref.train_model(lenet, x[:55000], y[:55000], budget["LENET_EPOCHS"], budget["LENET_BATCH"],
                     seed=budget["SEED"])
     result = run_question(LAB.name, "q6", cases_dir,
@@ -151,14 +159,19 @@ def test_trained_reference_lenet_passes_q6(cases_dir):
 
 @pytest.mark.slow
 def test_trained_reference_cifar_passes_q7(cases_dir):
+    """The notebook's recipe (schedule, augmentation wrapper) clears q7; the wrapper leaves the
+    graded network as built."""
     import keras
-    ref, budget = LAB.solution_module(), LAB.training_budget
+    ref, budget, recipe = LAB.solution_module(), LAB.training_budget, _recipe()
     (x, y), (xe, ye) = dllab_data.load_cifar10_subset()
     x, xe = x.astype("float32") / 255, xe.astype("float32") / 255
     y, ye = y.reshape(-1).astype("int64"), ye.reshape(-1).astype("int64")
     keras.utils.set_random_seed(budget["SEED"])
     model = ref.build_cifar_cnn()
-    ref.train_model(model, x, y, budget["CIFAR_EPOCHS"], budget["CIFAR_BATCH"], seed=budget["SEED"])
+    trainer = recipe.augmented(model)
+    recipe.compile_with_cosine(trainer, budget["CIFAR_LEARNING_RATE"], budget["CIFAR_EPOCHS"], len(x),
+                               budget["CIFAR_BATCH"])
+    ref.train_model(trainer, x, y, budget["CIFAR_EPOCHS"], budget["CIFAR_BATCH"], seed=budget["SEED"])
     result = run_question(LAB.name, "q7", cases_dir,
                           {"cifar_model": model, "x_cifar_eval": xe, "y_cifar_eval": ye})
     assert result.full_marks, result.failures
