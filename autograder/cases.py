@@ -10,7 +10,7 @@ import json
 import pickle
 from pathlib import Path
 
-from .labs import Lab, load_module
+from .labs import Lab, load_module, native_stderr_silenced
 
 
 def write_facts(lab: Lab, out_dir: Path) -> Path:
@@ -27,7 +27,10 @@ def write_cases(lab: Lab, out_dir: Path) -> Path | None:
         return None
     reference = lab.solution_module()
     builder = load_module(lab.cases_file, f"cases_{lab.name}")
-    cases = builder.build_cases(reference)
+    # TensorFlow's C++ runtime also speaks on descriptor 2 while it computes (lab 5's float64
+    # SimpleRNN: "Not handling type DT_DOUBLE"); the build's output stays one line per lab
+    with native_stderr_silenced():
+        cases = builder.build_cases(reference)
     path = out_dir / lab.cases_name
     with open(path, "wb") as f:
         pickle.dump(cases, f, protocol=pickle.HIGHEST_PROTOCOL)

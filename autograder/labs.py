@@ -177,13 +177,15 @@ def load_module(path: Path, module_name: str):
     spec = importlib.util.spec_from_file_location(module_name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
-    with _native_stderr_silenced():
+    with native_stderr_silenced():
         spec.loader.exec_module(module)
     return module
 
 
 @contextlib.contextmanager
-def _native_stderr_silenced():
+def native_stderr_silenced():
+    """File descriptor 2 points at /dev/null for the block, where TensorFlow's C++ libraries write
+    their notices; Python's exceptions still raise and are reported by the caller."""
     sys.stderr.flush()
     saved = os.dup(2)
     devnull = os.open(os.devnull, os.O_WRONLY)
