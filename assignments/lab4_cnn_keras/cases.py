@@ -101,7 +101,6 @@ def build_cases(ref):
     data = dllab_data
     (_, _), (x_test, y_test) = data.load_mnist()
     (_, _), (x_eval, y_eval) = data.load_cifar10_subset()
-    cifar_params = int(ref.build_cifar_cnn().count_params())
     keras.backend.clear_session()
 
     return {
@@ -111,6 +110,5 @@ def build_cases(ref):
         "architectures": architectures,
         "feature_maps": _feature_map_models(keras, layers),
         "mnist_test": {"x": np.asarray(x_test, np.uint8), "y": np.asarray(y_test).reshape(-1).astype(np.int64)},
-        "cifar_eval": {"x": np.asarray(x_eval, np.uint8), "y": np.asarray(y_eval).reshape(-1).astype(np.int64),
-                       "params": cifar_params},
+        "cifar_eval": {"x": np.asarray(x_eval, np.uint8), "y": np.asarray(y_eval).reshape(-1).astype(np.int64)},
     }
