@@ -97,8 +97,31 @@ def _kill_tree(proc: subprocess.Popen):
 RUNNER_GRACE = 120
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (a container's or taskset's limit, not the host's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def grading_env(jobs: int, environ: dict | None = None) -> dict:
+    """The environment of one grading when `jobs` gradings share the machine.
+
+    PyTorch's CPU kernels start one OpenMP thread per core and spin while they wait for each
+    other; with more threads than cores they stall each other. Measured on 2 cores with two
+    other processes busy: one epoch of lab 5's LSTM took 47 s with PyTorch's default threads
+    and 16 s with one thread (7 s alone), with the same weights. So each grading's kernel gets
+    an equal share of the cores, unless the instructor has set OMP_NUM_THREADS. TensorFlow and
+    JAX keep their own thread pools, which did not stall in the same trial.
+    """
+    env = dict(os.environ if environ is None else environ)
+    env.setdefault("OMP_NUM_THREADS", str(max(1, usable_cores() // max(1, jobs))))
+    return env
+
+
 def grade_one(sub: Submission, zip_path: Path, facts: dict, timeout: float, cell_timeout: float,
-              memory_gb: float | None = None) -> dict:
+              memory_gb: float | None = None, env: dict | None = None) -> dict:
     """The result of one submission, from the grading runner (autograder/runner.py, the same
     code the zip runs on Gradescope); never raises for the submission's faults."""
     start = time.perf_counter()
@@ -108,7 +131,8 @@ def grade_one(sub: Submission, zip_path: Path, facts: dict, timeout: float, cell
         cmd = [sys.executable, "-m", "autograder.runner", "local", str(zip_path), str(sub.path),
                str(out_json), str(cell_timeout), str(timeout), str(memory_gb or 0)]
         with open(log_path, "wb") as log:
-            proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    env=env)
             try:
                 proc.wait(timeout=timeout + RUNNER_GRACE)
             except subprocess.TimeoutExpired:
@@ -137,7 +161,8 @@ def write_gradebook(out: Path, results: list[dict], questions: list[str]):
     writer.writerow(["submission", *questions, "total", "possible", "status", "reason", "file"])
     for r in sorted(results, key=lambda r: r["id"]):
         writer.writerow([r["id"], *[f"{r['questions'][q]['score']:g}" for q in questions],
-                         f"{r['total']:g}", f"{r['possible']:g}", r["status"], r["reason"], r["file"]])
+                         f"{r['total']:g}", f"{r['possible']:g}", r["status"],
+                         r["reason"] or " ".join(r.get("notes", [])), r["file"]])
     _atomic_write(out / "gradebook.csv", buf.getvalue())
 
 
@@ -159,7 +184,8 @@ def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = 
     # the whole submission is stopped at `timeout`
     cell_timeout = min(cell_timeout or limits["cell_timeout"], timeout)
     memory_gb = limits.get("memory_limit_gb")
-    jobs = jobs or os.cpu_count() or 1
+    jobs = jobs or usable_cores()
+    env = grading_env(jobs)
     facts = lab.public_facts()
     questions = list(facts["questions"])
     out.mkdir(parents=True, exist_ok=True)
@@ -201,7 +227,7 @@ def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = 
 
     write_gradebook(out, list(results.values()), questions)
     with logging_redirect_tqdm(), bar, ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(grade_one, sub, zip_path, facts, timeout, cell_timeout, memory_gb)
+        futures = [pool.submit(grade_one, sub, zip_path, facts, timeout, cell_timeout, memory_gb, env)
                    for sub in todo]
         for fut in as_completed(futures):
             record(fut.result())

@@ -13,6 +13,8 @@ What it adds to otter's own run:
 - the guard cell (cells/guard.py, `dllab_guard.py` in the zip) before the submission's first
   cell: `os._exit()` raises, and output past 2 MB is dropped;
 - a cell running past `cell_timeout` is interrupted and grading goes on with the next cell;
+  the result's notes name each such cell by its first line, so that a training cut short
+  is not mistaken for a weak model;
 - a deadline of its own: past `deadline - RESERVE` every cell still to run is interrupted at
   once, so that otter's last cell (the tests not yet run) and the results are done before the
   deadline, with every mark earned until then; a kernel that cannot be interrupted is killed at
@@ -41,6 +43,8 @@ GRADED, INVALID, TIMEOUT, CRASHED, TAMPERED = "graded", "invalid", "timeout", "c
 # yet run) and for writing the results.
 RESERVE = 60
 MAX_LOG = 20_000  # characters of a failed run's output kept for its reason
+# Written by the otter child in the /autograder folder: one JSON line per interrupted cell.
+INTERRUPTED_LOG = "dllab-interrupted-cells.jsonl"
 HERE = Path(__file__).resolve().parent
 
 
@@ -181,20 +185,64 @@ def _otter_child(ag_dir: str, cell_timeout: float, soft_deadline: float, hard_de
     from otter.run.run_autograder import main as run_autograder_main
     from traitlets.config import Config
 
+    started = {}  # id(cell) -> (when its wait began, its limit)
+
     def cell_limit(cell):
         now = time.time()
         if cell.source.startswith("from otter.execute import Checker"):  # otter's last cell
-            return max(1, int(hard_deadline - now))
-        return max(2, int(min(cell_timeout, soft_deadline - now)))
+            limit = max(1, int(hard_deadline - now))
+        else:
+            limit = max(2, int(min(cell_timeout, soft_deadline - now)))
+        started[id(cell)] = (now, limit)
+        return limit
+
+    def note_if_interrupted(cell, cell_index, execute_reply):
+        """nbclient's hook after each cell: a KeyboardInterrupt at the cell's limit was ours."""
+        begun, limit = started.pop(id(cell), (None, None))
+        content = (execute_reply or {}).get("content", {})
+        if begun is None or content.get("ename") != "KeyboardInterrupt" or time.time() - begun < limit - 1:
+            return
+        with open(Path(ag_dir) / INTERRUPTED_LOG, "a") as f:
+            f.write(json.dumps({"first_line": first_line(cell.source), "limit": limit}) + "\n")
 
     def config_with_limits(*args, **kwargs):
         c = Config(*args, **kwargs)
         c.ExecutePreprocessor.timeout_func = cell_limit
         c.ExecutePreprocessor.interrupt_on_timeout = True
+        c.ExecutePreprocessor.on_cell_executed = note_if_interrupted
         return c
 
     otter.execute.Config = config_with_limits
     run_autograder_main(ag_dir, logo=False, otter_run=True)
+
+
+# otter_config.json's "seed" makes otter put `np_<ID>.random.seed(42)` and `random_<ID>.seed(42)`
+# on top of every code cell; the student never wrote them.
+OTTER_SEED_LINE = re.compile(r"^(np|random)_[A-Za-z0-9]+(\.random)?\.seed\(\d+\)$")
+
+
+def first_line(source: str, width: int = 80) -> str:
+    """A cell's first line of code, as the student would recognise the cell."""
+    lines = [line.strip() for line in source.splitlines()
+             if line.strip() and not OTTER_SEED_LINE.match(line.strip())]
+    code = [line for line in lines if not line.startswith("#")] or lines or [""]
+    return code[0] if len(code[0]) <= width else code[0][:width - 3] + "..."
+
+
+def interrupted_cells_notes(ag_dir: Path) -> list[str]:
+    """One note per cell that was stopped at its time limit, from the otter child's log."""
+    path = Path(ag_dir) / INTERRUPTED_LOG
+    notes = []
+    for line in path.read_text().splitlines() if path.exists() else []:
+        try:
+            cell = json.loads(line)
+            notes.append(f"The cell that begins `{cell['first_line']}` was still running after "
+                         f"{cell['limit']:g} s, the limit for one cell, and was interrupted; grading "
+                         "went on with the next cell. What that cell had not finished (a training, a "
+                         "variable it sets) was graded as it stood.")
+        except (ValueError, KeyError, TypeError):
+            continue
+    return notes
 
 
 def _kill_group(pid: int):
@@ -291,13 +339,14 @@ def grade_folder(ag_dir: Path, expected: dict, cell_timeout: float, deadline: fl
                  memory_gb: float | None = None) -> dict:
     """Grade the one notebook in ag_dir/submission; ag_dir is laid out as Gradescope's /autograder."""
     ag_dir = Path(ag_dir)
-    result = {"status": GRADED, "reason": "", "questions": {}}
+    result = {"status": GRADED, "reason": "", "questions": {}, "notes": []}
     notebook = submitted_notebook(ag_dir / "submission")
     add_guard(notebook)
     log_path = ag_dir / "dllab-run.log"
     start = time.time()
     finished = run_otter(ag_dir, cell_timeout, deadline, log_path, memory_gb)
     seconds = time.time() - start
+    result["notes"] = interrupted_cells_notes(ag_dir)
     pkl = ag_dir / "results" / "results.pkl"
     if not finished and not pkl.exists():
         log_text = log_path.read_text(errors="replace")[-MAX_LOG:] if log_path.exists() else ""
@@ -329,6 +378,7 @@ def grade_folder(ag_dir: Path, expected: dict, cell_timeout: float, deadline: fl
 def finish(result: dict, facts: dict) -> dict:
     """Every question gets a score (0 when the run failed); the total and what was possible."""
     qs = result.setdefault("questions", {})
+    result.setdefault("notes", [])
     points = {q: info["points"] for q, info in facts["questions"].items()}
     for q, possible in points.items():
         qs.setdefault(q, {"score": 0.0, "possible": possible, "cases": []})
@@ -348,6 +398,7 @@ def feedback_markdown(result: dict, facts: dict, title: str) -> str:
     lines = [f"# Feedback: {title}", "", f"Total: **{result['total']:g} / {result['possible']:g}**", ""]
     if result["status"] != GRADED:
         lines += [f"Not graded normally ({result['status']}): {result['reason']}", ""]
+    lines += [*(f"Note: {note}" for note in result.get("notes", [])), ""] if result.get("notes") else []
     for q, info in facts["questions"].items():
         qr = result["questions"][q]
         lines.append(f"## {q}, {info['title']}: {qr['score']:g} / {qr['possible']:g}")
@@ -384,6 +435,8 @@ def gradescope_results(result: dict, facts: dict) -> dict:
     summary = f"Total: {result['total']:g} / {result['possible']:g}"
     if result["status"] != GRADED:
         summary += f"\n\nNot graded normally ({result['status']}): {result['reason']}"
+    for note in result.get("notes", []):
+        summary += f"\n\nNote: {note}"
     return {"score": result["total"], "output": summary, "output_format": "md",
             "test_output_format": "md", "stdout_visibility": "hidden", "tests": tests}
 

@@ -104,9 +104,14 @@ def test_not_json_gets_a_row_with_the_reason(batch):
 
 
 def test_endless_loop_is_interrupted_and_keeps_the_marks_earned(batch):
-    _, rows, _ = batch
+    _, rows, out = batch
     assert rows["dave"]["status"] == "graded"
     assert rows["dave"]["total"] == rows["dave"]["possible"]
+    # the student and the instructor learn which cell was cut short, and after how long
+    note = "The cell that begins `while True:` was still running after 5 s, the limit for one cell"
+    assert note in (out / "feedback" / "dave.md").read_text()
+    assert note in rows["dave"]["reason"]
+    assert "was still running" not in (out / "feedback" / "alice.md").read_text()
 
 
 def test_loop_that_swallows_interrupts_hits_the_submission_timeout(batch):
@@ -169,3 +174,38 @@ def test_an_interrupted_batch_loses_no_finished_row(lab, tmp_path):
     assert sorted(r["submission"] for r in rows) == ["ann", "ben", "cat"]
     assert all(r["total"] == r["possible"] for r in rows)
     assert "already graded" in done.stderr
+
+
+def test_parallel_gradings_share_the_cores_among_their_kernels(monkeypatch):
+    """PyTorch's OpenMP threads stall each other when gradings outnumber the cores (see
+    grading_env); each grading gets cores // jobs threads unless the instructor chose."""
+    from autograder import grade
+
+    monkeypatch.setattr(grade, "usable_cores", lambda: 8)
+    assert grade.grading_env(2, {})["OMP_NUM_THREADS"] == "4"
+    assert grade.grading_env(8, {})["OMP_NUM_THREADS"] == "1"
+    assert grade.grading_env(16, {})["OMP_NUM_THREADS"] == "1"
+    assert grade.grading_env(1, {"KERAS_BACKEND": "torch"}) == {"KERAS_BACKEND": "torch",
+                                                                 "OMP_NUM_THREADS": "8"}
+    assert grade.grading_env(2, {"OMP_NUM_THREADS": "3"})["OMP_NUM_THREADS"] == "3"
+
+
+def test_the_batch_hands_that_environment_to_every_grading(lab, tmp_path, monkeypatch):
+    from autograder import grade
+
+    seen = []
+
+    def fake_grade_one(sub, zip_path, facts, timeout, cell_timeout, memory_gb=None, env=None):
+        seen.append(env)
+        result = {"status": "crashed", "reason": "not run: this test only looks at the environment"}
+        result.update(id=sub.id, file=str(sub.path), seconds=0)
+        return grade.finish(result, facts)
+
+    monkeypatch.setattr(grade, "grade_one", fake_grade_one)
+    monkeypatch.setattr(grade, "usable_cores", lambda: 4)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    for name in ("a", "b"):
+        nbformat.write(_solution(lab), tmp_path / f"{name}.ipynb")
+    grade_batch(lab, [tmp_path / "a.ipynb", tmp_path / "b.ipynb"], tmp_path / "out",
+                zip_path=lab.zip_path(lab.out_root), jobs=2, progress=False)
+    assert [env["OMP_NUM_THREADS"] for env in seen] == ["2", "2"]

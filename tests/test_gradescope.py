@@ -120,6 +120,10 @@ def test_the_solution_gets_full_marks_and_readable_test_names(gradescope, lab):
 def test_an_endless_loop_and_os_exit_keep_every_mark(gradescope):
     assert gradescope["endless_loop"]["score"] == 45
     assert gradescope["os_exit"]["score"] == 45
+    # the student sees which cell was stopped: a training cut short is not a weak model
+    assert ("Note: The cell that begins `while True:` was still running after 5 s"
+            in gradescope["endless_loop"]["output"])
+    assert "Note:" not in gradescope["solution"]["output"]
 
 
 def test_a_wrong_conv2d_forward_loses_its_question_and_shows_no_hidden_source(gradescope):
@@ -172,6 +176,8 @@ def test_grade_gives_the_same_scores_and_messages(gradescope, lab, tmp_path):
         remote_messages = sorted(t["output"][len("```\n"):-len("\n```")] for t in report["tests"]
                                  if t["status"] == "failed" and t.get("output", "").startswith("```"))
         assert local_messages == remote_messages, path.stem
+        assert all(f"Note: {note}" in report["output"] for note in local["notes"]), path.stem
+        assert report["output"].count("Note: ") == len(local["notes"]), path.stem
         if local["status"] != "graded":  # the submitted file's name differs by nature
             reason = local["reason"].split(": ", 1)[1] if local["status"] == "invalid" else local["reason"]
             assert reason in report["output"], path.stem
