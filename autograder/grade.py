@@ -186,6 +186,14 @@ def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = 
     memory_gb = limits.get("memory_limit_gb")
     jobs = jobs or usable_cores()
     env = grading_env(jobs)
+    backend = env.get("KERAS_BACKEND", "tensorflow")
+    if backend != "tensorflow":
+        # the limits were measured on the grading image's TensorFlow; lab 4's CIFAR training
+        # takes 4x as long on JAX (README, "Other Keras backends")
+        log.warning("warning: KERAS_BACKEND=%s: %s's limits (%g s per cell, %g s per notebook) were "
+                    "set for TensorFlow; trainings on %s can take longer (README, 'Other Keras "
+                    "backends'), and a cell stopped at its limit is named in the feedback",
+                    backend, lab.name, cell_timeout, timeout, backend)
     facts = lab.public_facts()
     questions = list(facts["questions"])
     out.mkdir(parents=True, exist_ok=True)

@@ -43,5 +43,6 @@ def test_solution_scores_full_marks_on_the_backend(name, backend, built, tmp_pat
     assert seen.exists() and seen.read_text() == backend, (
         f"the kernel ran {seen.read_text() if seen.exists() else 'no backend (the cell did not run)'}")
     assert result["status"] == GRADED, result["reason"]
+    assert not result["notes"], result["notes"]  # no training cut short at the cell limit
     lost = {q: r for q, r in result["questions"].items() if r["score"] < r["possible"]}
     assert result["total"] == result["possible"] > 0, lost

@@ -190,7 +190,7 @@ def test_parallel_gradings_share_the_cores_among_their_kernels(monkeypatch):
     assert grade.grading_env(2, {"OMP_NUM_THREADS": "3"})["OMP_NUM_THREADS"] == "3"
 
 
-def test_the_batch_hands_that_environment_to_every_grading(lab, tmp_path, monkeypatch):
+def test_the_batch_hands_that_environment_to_every_grading(lab, tmp_path, monkeypatch, caplog):
     from autograder import grade
 
     seen = []
@@ -204,8 +204,13 @@ def test_the_batch_hands_that_environment_to_every_grading(lab, tmp_path, monkey
     monkeypatch.setattr(grade, "grade_one", fake_grade_one)
     monkeypatch.setattr(grade, "usable_cores", lambda: 4)
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
     for name in ("a", "b"):
         nbformat.write(_solution(lab), tmp_path / f"{name}.ipynb")
-    grade_batch(lab, [tmp_path / "a.ipynb", tmp_path / "b.ipynb"], tmp_path / "out",
-                zip_path=lab.zip_path(lab.out_root), jobs=2, progress=False)
+    with caplog.at_level("WARNING", logger="autograder.grade"):
+        grade_batch(lab, [tmp_path / "a.ipynb", tmp_path / "b.ipynb"], tmp_path / "out",
+                    zip_path=lab.zip_path(lab.out_root), jobs=2, progress=False)
     assert [env["OMP_NUM_THREADS"] for env in seen] == ["2", "2"]
+    assert [env["KERAS_BACKEND"] for env in seen] == ["jax", "jax"]
+    # the limits were set for TensorFlow: the instructor is told before the batch starts
+    assert "KERAS_BACKEND=jax" in caplog.text and "set for TensorFlow" in caplog.text
