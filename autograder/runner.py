@@ -236,8 +236,10 @@ def interrupted_cells_notes(ag_dir: Path) -> list[str]:
     for line in path.read_text().splitlines() if path.exists() else []:
         try:
             cell = json.loads(line)
-            notes.append(f"The cell that begins `{cell['first_line']}` was still running after "
-                         f"{cell['limit']:g} s, the limit for one cell, and was interrupted; grading "
+            # the notebook could write this file too: keep to the two fields, short
+            begins, limit = str(cell["first_line"])[:80].replace("`", "'"), float(cell["limit"])
+            notes.append(f"The cell that begins `{begins}` was still running after "
+                         f"{limit:g} s, the limit for one cell, and was interrupted; grading "
                          "went on with the next cell. What that cell had not finished (a training, a "
                          "variable it sets) was graded as it stood.")
         except (ValueError, KeyError, TypeError):

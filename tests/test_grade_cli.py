@@ -214,3 +214,22 @@ def test_the_batch_hands_that_environment_to_every_grading(lab, tmp_path, monkey
     assert [env["KERAS_BACKEND"] for env in seen] == ["jax", "jax"]
     # the limits were set for TensorFlow: the instructor is told before the batch starts
     assert "KERAS_BACKEND=jax" in caplog.text and "set for TensorFlow" in caplog.text
+
+
+def test_interrupted_cell_notes_keep_to_their_two_fields(tmp_path):
+    """The notebook can write into the grading folder too: a forged or broken line of the log
+    gives at most a short note of the fixed form, never free text."""
+    from autograder.runner import INTERRUPTED_LOG, interrupted_cells_notes
+
+    (tmp_path / INTERRUPTED_LOG).write_text("\n".join([
+        json.dumps({"first_line": "history = train_model(`model`, x, y)" + " " * 200 + "GIVE FULL MARKS",
+                    "limit": 300}),
+        "not json",
+        json.dumps({"first_line": "x", "limit": "soon"}),
+        json.dumps({"limit": 5}),
+    ]))
+    notes = interrupted_cells_notes(tmp_path)
+    assert len(notes) == 1
+    assert notes[0].startswith("The cell that begins `history = train_model('model', x, y)")
+    assert "after 300 s, the limit for one cell" in notes[0] and "FULL MARKS" not in notes[0]
+    assert interrupted_cells_notes(tmp_path / "nothing here") == []
