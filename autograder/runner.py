@@ -341,7 +341,7 @@ def grade_folder(ag_dir: Path, expected: dict, cell_timeout: float, deadline: fl
                  memory_gb: float | None = None) -> dict:
     """Grade the one notebook in ag_dir/submission; ag_dir is laid out as Gradescope's /autograder."""
     ag_dir = Path(ag_dir)
-    result = {"status": GRADED, "reason": "", "questions": {}, "notes": []}
+    result = {"status": GRADED, "reason": "", "questions": {}}
     notebook = submitted_notebook(ag_dir / "submission")
     add_guard(notebook)
     log_path = ag_dir / "dllab-run.log"

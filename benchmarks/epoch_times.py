@@ -3,7 +3,7 @@
 Where a whole grading (backends.py) says that a backend is slow, this says why: the model alone,
 with or without lab 4's augmentation, and beside other busy processes.
 
-    KERAS_BACKEND=jax   flock /tmp/dllab-bench.lock python benchmarks/epoch_times.py cifar --augment none flip+shift
+    KERAS_BACKEND=jax   flock /tmp/dllab-bench.lock python benchmarks/epoch_times.py cifar --augment none lab4
     KERAS_BACKEND=torch flock /tmp/dllab-bench.lock python benchmarks/epoch_times.py lstm --busy 2
     KERAS_BACKEND=torch OMP_NUM_THREADS=1 flock /tmp/dllab-bench.lock python benchmarks/epoch_times.py lstm --busy 2
 
@@ -21,33 +21,27 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
+from train_thresholds_lab4_lab5 import augmented, budget, cifar, mnist  # noqa: E402
 
 from autograder.labs import Lab  # noqa: E402
-from autograder.support import dllab_data  # noqa: E402
 
-AUGMENTATIONS = {
-    "none": lambda: [],
-    "flip": lambda: [keras.layers.RandomFlip("horizontal")],
-    # lab 4's make_augmentation()
-    "flip+shift": lambda: [keras.layers.RandomFlip("horizontal"),
-                           keras.layers.RandomTranslation(0.125, 0.125, fill_mode="reflect")],
-}
+# "lab4": the notebook's training wrapper (random flips and shifts in front of the network)
+AUGMENTATIONS = ("none", "lab4")
 
 
 def cifar_trainer(augment):
-    ref = Lab("lab4_cnn_keras").solution_module()
-    (x, y), _ = dllab_data.load_cifar10_subset()
-    model = keras.Sequential([keras.Input((32, 32, 3)), *AUGMENTATIONS[augment](), ref.build_cifar_cnn()])
+    (x, y), _ = cifar()
+    network = Lab("lab4_cnn_keras").solution_module().build_cifar_cnn()
+    model = augmented(network) if augment == "lab4" else network
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model, x.astype("float32") / 255.0, y.reshape(-1).astype("int64"), 64
+    return model, x, y, budget("lab4_cnn_keras")["CIFAR_BATCH"]
 
 
 def lstm_trainer(augment):
-    ref = Lab("lab5_rnn").solution_module()
-    (x, y), _ = dllab_data.load_mnist()
-    budget = Lab("lab5_rnn").training_budget
-    model = ref.build_sequence_model(cell=budget["SEQ_CELL"], units=budget["SEQ_UNITS"])
-    return model, x[:55000].astype("float32") / 255.0, y[:55000].astype("int64"), budget["SEQ_BATCH"]
+    (x, y), _, _ = mnist((28, 28))
+    b = budget("lab5_rnn")
+    model = Lab("lab5_rnn").solution_module().build_sequence_model(cell=b["SEQ_CELL"], units=b["SEQ_UNITS"])
+    return model, x, y, b["SEQ_BATCH"]
 
 
 def epoch_seconds(trainer, augment, epochs):
@@ -64,7 +58,7 @@ def epoch_seconds(trainer, augment, epochs):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("model", choices=("cifar", "lstm"))
-    p.add_argument("--augment", nargs="+", default=["none"], choices=sorted(AUGMENTATIONS),
+    p.add_argument("--augment", nargs="+", default=["none"], choices=AUGMENTATIONS,
                    help="cifar only: the layers in front of the network")
     p.add_argument("--epochs", type=int, default=3)
     p.add_argument("--busy", type=int, default=0, help="spinning processes beside the measurement")
