@@ -5,13 +5,17 @@ own run_autograder in a folder laid out as /autograder; and the same submissions
 Every other lab's solution goes through the same path in tests/test_end_to_end.py.
 """
 
+import csv
+import io
 import json
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import nbformat
 import pytest
 
 from autograder.grade import grade_batch
+from golden import assert_golden
 from harness import run_like_gradescope
 
 LAB = "lab3_cnn_numpy"
@@ -154,6 +158,12 @@ def test_bad_input_gets_a_results_file_with_a_clear_message(gradescope, name, me
     assert message in json.dumps(report), (name, report["output"])
 
 
+def test_results_json_matches_its_golden_copy(gradescope):
+    """What Gradescope shows each of the fixed submissions, word for word (tests/golden.py)."""
+    for name, report in sorted(gradescope.items()):
+        assert_golden(f"{LAB}/gradescope/{name}.json", json.dumps(report, indent=1) + "\n")
+
+
 def test_grade_gives_the_same_scores_and_messages(gradescope, lab, tmp_path):
     """`grade` on one machine and the zip on Gradescope: the same runner, the same result."""
     subs = tmp_path / "subs"
@@ -165,6 +175,15 @@ def test_grade_gives_the_same_scores_and_messages(gradescope, lab, tmp_path):
     out = tmp_path / "out"
     grade_batch(lab, [subs], out, zip_path=lab.zip_path(lab.out_root), jobs=2, progress=False,
                 timeout=LIMITS["timeout"], cell_timeout=LIMITS["cell_timeout"])
+    # what the instructor and the students read, word for word (the file column without its folder)
+    rows = list(csv.reader(io.StringIO((out / "gradebook.csv").read_text())))
+    for row in rows[1:]:
+        row[-1] = Path(row[-1]).name
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    assert_golden(f"{LAB}/grade/gradebook.csv", buf.getvalue())
+    for path in sorted((out / "feedback").glob("*.md")):
+        assert_golden(f"{LAB}/grade/feedback/{path.name}", path.read_text())
     for path in sorted((out / "results").glob("*.json")):
         local = json.loads(path.read_text())
         report = gradescope[path.stem]
