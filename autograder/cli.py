@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import DataUnavailableError, NotebookError, UnknownLab
+from .errors import DataUnavailableError, NotebookError, UnknownLab, UsageError
 from .labs import DIST, all_labs, get_lab
 
 EXIT_CODES = """\
@@ -20,8 +20,9 @@ exit codes:
   1  done, with a finding: check saw a failed public check or a cell error; grade could
      grade no submission normally; build found no lab
   2  not done: bad arguments, an unknown lab, a file that is not a notebook, data that
-     cannot be loaded, a missing autograder zip, fewer than two notebooks to compare
-     (one line on stderr says which)
+     cannot be loaded, a missing autograder zip, fewer than two notebooks to compare, a
+     submission path that does not exist or a folder without notebooks, an output folder
+     of another lab (one line on stderr says which)
 """
 
 log = logging.getLogger("autograder")
@@ -50,6 +51,11 @@ def _cmd_check(args) -> int:
 def _cmd_grade(args) -> int:
     from .grade import grade_batch
 
+    if not args.submissions:
+        # `dllab grade subs/ --out g`: the lab's name forgotten, the folder taken for it
+        hint = " (it names a file or folder: was the lab's name forgotten?)" if Path(args.lab).exists() else ""
+        raise UsageError(f"no submissions named: dllab grade LAB SUBMISSIONS... --out DIR; "
+                         f"'{args.lab}' was read as the lab{hint}")
     lab = get_lab(args.lab)
     summary = grade_batch(lab, [Path(p) for p in args.submissions], Path(args.out),
                           zip_path=Path(args.autograder) if args.autograder else None,
@@ -102,7 +108,7 @@ def parser() -> argparse.ArgumentParser:
     g = sub.add_parser("grade", help="grade submissions into DIR/gradebook.csv",
                        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     g.add_argument("lab")
-    g.add_argument("submissions", nargs="+", help="notebooks, grader.export() zips, or folders")
+    g.add_argument("submissions", nargs="*", help="notebooks, grader.export() zips, or folders")
     g.add_argument("--out", required=True, help="output folder for gradebook.csv and feedback/")
     g.add_argument("--autograder", help="autograder zip (default: dist/<lab>/autograder/...)")
     g.add_argument("--timeout", type=float, default=None,
@@ -163,6 +169,6 @@ def main(argv=None) -> int:
     _quiet_tensorflow()
     try:
         return args.func(args)
-    except (UnknownLab, NotebookError, FileNotFoundError, DataUnavailableError) as e:
+    except (UnknownLab, NotebookError, FileNotFoundError, DataUnavailableError, UsageError) as e:
         log.error("%s", e)
         return 2

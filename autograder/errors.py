@@ -12,4 +12,9 @@ class UnknownLab(ValueError):
     """A lab name that is not a folder of assignments/ with a lab.toml."""
 
 
-__all__ = ["DataUnavailableError", "NotebookError", "UnknownLab"]
+class UsageError(ValueError):
+    """Arguments the instructor can correct (a path that does not exist, an output folder of
+    another lab): reported before anything is graded, never turned into a student's row."""
+
+
+__all__ = ["DataUnavailableError", "NotebookError", "UnknownLab", "UsageError"]

@@ -5,14 +5,20 @@ Each submission is graded with the lab's autograder zip by the grading runner
 under the lab's deadline and memory limit. Whatever happens to one submission (not a
 notebook, a crash, a hang), it gets a row with the reason, and the batch goes on.
 
-Layout of DIR:
-    gradebook.csv        a row per submission, a column per question, the total
-    results/<id>.json    the structured result of one submission (what --force redoes)
+Layout of DIR (one lab's: dllab-grade.json names it, and another lab is refused):
+    gradebook.csv        a row per submission ever graded into DIR, a column per question, the total
+    results/<id>.json    the structured result of one submission, with the digests of the
+                         notebook and the autograder zip it was graded with
     feedback/<id>.md     what the student may read: points, verdicts, messages
     summary.md, scores.png   pass rates per question and the score histogram
+
+A result is reused only while it is current: the same lab, the same submitted bytes and the same
+autograder zip. Anything else is graded again, and the log says why; until its new result is on
+disk the row says "pending", never the old score.
 """
 
 import csv
+import hashlib
 import io
 import json
 import logging
@@ -22,18 +28,22 @@ import sys
 import tempfile
 import threading
 import time
+import zipfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
 
+from .errors import UsageError
 from .labs import Lab
 from .runner import CRASHED, GRADED, feedback_markdown, finish
 
 log = logging.getLogger(__name__)
 
 MAX_LOG = 20_000  # characters of a failed runner's output kept for its reason
+OWNER_FILE = "dllab-grade.json"  # names the lab an output folder belongs to
+PENDING = "pending"  # a row being graded again: its earlier result is no longer current
 
 
 @dataclass
@@ -47,22 +57,35 @@ class BatchSummary:
     graded: int = 0
     skipped: int = 0
     failed: int = 0
+    regraded: dict = field(default_factory=dict)  # id -> why its earlier result was not reused
     duplicates: list = field(default_factory=list)
 
 
 # --- collecting submissions ----------------------------------------------------------------
 
+def _is_submission(path: Path) -> bool:
+    return path.suffix == ".ipynb" or zipfile.is_zipfile(path)
+
+
 def collect(paths: list[Path]) -> tuple[list[Submission], list[str]]:
-    """Every file named, or found in a folder named; unique ids; and the duplicate names."""
+    """Every file named, or found in a folder named; unique ids; and the duplicate names.
+
+    A path that does not exist, or a folder without a notebook or a zip, is the instructor's
+    mistake (a typo, the lab's name forgotten), not a student: UsageError, before any grading.
+    Other files inside a folder of notebooks are kept, and get a row that says what they are.
+    """
     files = []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file()
-                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            found = sorted(p for p in path.rglob("*") if p.is_file()
+                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            if not any(_is_submission(p) for p in found):
+                raise UsageError(f"{path}: no notebook (.ipynb) or grader.export() zip in this folder")
+            files += found
         elif path.exists():
             files.append(path)
         else:
-            files.append(path)  # reported as invalid: "no such file"
+            raise UsageError(f"{path}: no such file or folder")
     subs, seen, duplicates = [], {}, []
     for f in files:
         stem = f.name[:-len(".ipynb")] if f.name.endswith(".ipynb") else f.stem
@@ -75,6 +98,66 @@ def collect(paths: list[Path]) -> tuple[list[Submission], list[str]]:
             seen[stem] = 1
         subs.append(Submission(stem, f))
     return subs, duplicates
+
+
+# --- what makes a result current -----------------------------------------------------------
+
+def file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None  # unreadable now: never matches, so it is graded (and the row says why)
+
+
+def grading_key(lab: str, submission: Path, autograder_digest: str | None) -> dict:
+    """What a result was computed from; a result is reused only for an equal key."""
+    return {"lab": lab, "submission_sha256": file_digest(submission),
+            "autograder_sha256": autograder_digest}
+
+
+def why_grade_again(previous: dict, key: dict) -> str:
+    """Why `previous` is not the result for `key`, in words; "" when it is."""
+    old = previous.get("key") or {}
+    if old.get("lab") != key["lab"]:
+        return f"its earlier result is for {old.get('lab') or 'an unknown lab'}"
+    if old.get("submission_sha256") != key["submission_sha256"] or key["submission_sha256"] is None:
+        return "the submission changed since it was graded"
+    if old.get("autograder_sha256") != key["autograder_sha256"]:
+        return "the autograder zip changed since it was graded"
+    return ""
+
+
+def claim_output(out: Path, lab: Lab):
+    """One output folder holds one lab's grading: a new folder is marked, another lab's refused."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file, not a folder")
+    marker = out / OWNER_FILE
+    if marker.exists():
+        try:
+            owner = json.loads(marker.read_text()).get("lab")
+        except (ValueError, AttributeError):
+            owner = None
+        if owner != lab.name:
+            raise UsageError(f"{out} holds the grading of {owner or 'an unknown lab'}, not of {lab.name}: "
+                             "choose another --out")
+        return
+    if any((out / "results").glob("*.json")):
+        raise UsageError(f"{out} holds results that do not say which lab they are for (written by an "
+                         f"older dllab): choose another --out, or delete {out / 'results'}")
+    (out / "results").mkdir(parents=True, exist_ok=True)
+    _atomic_write(marker, json.dumps({"lab": lab.name}) + "\n")
+
+
+def load_results(out: Path) -> dict[str, dict]:
+    """Every result already in the folder, by id: each keeps its gradebook row."""
+    results = {}
+    for path in sorted((out / "results").glob("*.json")):
+        try:
+            result = json.loads(path.read_text())
+            results[result["id"]] = result
+        except (ValueError, KeyError, TypeError):
+            log.warning("warning: %s is not a result dllab wrote: left out of the gradebook", path)
+    return results
 
 
 # --- grading one submission ------------------------------------------------------------------
@@ -155,14 +238,22 @@ def _atomic_write(path: Path, text: str):
     os.replace(tmp, path)
 
 
-def write_gradebook(out: Path, results: list[dict], questions: list[str]):
+def _reason(result: dict, autograder_digest: str | None) -> str:
+    reason = result["reason"] or " ".join(result.get("notes", []))
+    if result["status"] != PENDING and (result.get("key") or {}).get("autograder_sha256") != autograder_digest:
+        # a row of this folder that this run did not grade again
+        reason = ("graded with an earlier autograder zip: grade it again to update. " + reason).strip()
+    return reason
+
+
+def write_gradebook(out: Path, results: list[dict], questions: list[str], autograder_digest: str | None):
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(["submission", *questions, "total", "possible", "status", "reason", "file"])
     for r in sorted(results, key=lambda r: r["id"]):
         writer.writerow([r["id"], *[f"{r['questions'][q]['score']:g}" for q in questions],
                          f"{r['total']:g}", f"{r['possible']:g}", r["status"],
-                         r["reason"] or " ".join(r.get("notes", [])), r["file"]])
+                         _reason(r, autograder_digest), r["file"]])
     _atomic_write(out / "gradebook.csv", buf.getvalue())
 
 
@@ -196,35 +287,45 @@ def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = 
                     backend, lab.name, cell_timeout, timeout, backend)
     facts = lab.public_facts()
     questions = list(facts["questions"])
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "results").mkdir(exist_ok=True)
+    subs, duplicates = collect(paths)
+    claim_output(out, lab)
     (out / "feedback").mkdir(exist_ok=True)
 
-    subs, duplicates = collect(paths)
     summary = BatchSummary(duplicates=duplicates)
     for d in duplicates:
         log.warning("warning: %s", d)
-    if not subs:
-        log.error("no submissions found")
-    results, todo = {}, []
+    digest = file_digest(zip_path)
+    results = load_results(out)  # every row of the folder, graded now or before
+    todo = []
     for sub in subs:
-        done = out / "results" / f"{sub.id}.json"
-        if done.exists() and not force:
-            results[sub.id] = json.loads(done.read_text())
+        key = grading_key(lab.name, sub.path, digest)
+        previous = results.get(sub.id)
+        why = why_grade_again(previous, key) if previous else None
+        if previous and not why and not force:
             summary.skipped += 1
-        else:
-            todo.append(sub)
+            continue
+        if previous:
+            why = why or "--force"
+            summary.regraded[sub.id] = why
+            log.info("%s: graded again (%s)", sub.id, why)
+            # until the new result is on disk the row says so, never the old score
+            (out / "results" / f"{sub.id}.json").unlink(missing_ok=True)
+            (out / "feedback" / f"{sub.id}.md").unlink(missing_ok=True)
+            results[sub.id] = finish({"id": sub.id, "file": str(sub.path), "status": PENDING, "questions": {},
+                                      "reason": f"being graded again ({why})"}, facts)
+        todo.append((sub, key))
 
     lock = threading.Lock()
     bar = tqdm(total=len(todo), unit="submission", disable=not progress or not todo)
 
-    def record(result):
+    def record(result, key):
+        result["key"] = key
         with lock:  # one writer at a time: a finished row is on disk before the next starts
             results[result["id"]] = result
             _atomic_write(out / "results" / f"{result['id']}.json", json.dumps(result, indent=1))
             _atomic_write(out / "feedback" / f"{result['id']}.md",
                           feedback_markdown(result, facts, result["id"]))
-            write_gradebook(out, list(results.values()), questions)
+            write_gradebook(out, list(results.values()), questions, digest)
             if result["status"] == GRADED:
                 summary.graded += 1
             else:
@@ -233,16 +334,17 @@ def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = 
             log.info("%s: %g/%g%s", result["id"], result["total"], result["possible"], note)
             bar.update()
 
-    write_gradebook(out, list(results.values()), questions)
+    write_gradebook(out, list(results.values()), questions, digest)
     with logging_redirect_tqdm(), bar, ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(grade_one, sub, zip_path, facts, timeout, cell_timeout, memory_gb, env)
-                   for sub in todo]
+        futures = {pool.submit(grade_one, sub, zip_path, facts, timeout, cell_timeout, memory_gb, env): key
+                   for sub, key in todo}
         for fut in as_completed(futures):
-            record(fut.result())
+            record(fut.result(), futures[fut])
 
     from .report import write_summary
     write_summary(out, list(results.values()), questions,
                   {q: info["points"] for q, info in facts["questions"].items()})
-    log.info("gradebook: %s (%d graded, %d with a problem, %d already graded)",
-             out / "gradebook.csv", summary.graded, summary.failed, summary.skipped)
+    log.info("gradebook: %s (%d graded, %d with a problem, %d already graded and unchanged; "
+             "%d rows in all)", out / "gradebook.csv", summary.graded, summary.failed, summary.skipped,
+             len(results))
     return summary

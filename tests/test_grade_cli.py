@@ -13,6 +13,7 @@ from autograder.grade import grade_batch
 from autograder.labs import ROOT
 
 LAB = "lab3_cnn_numpy"
+CELL_LIMIT = 20  # seconds for one cell in the batch below
 
 
 def _cli(*args, timeout=600):
@@ -72,8 +73,9 @@ def batch(lab, tmp_path_factory):
     (subs / "other").mkdir()
     nbformat.write(sol, subs / "other" / "alice.ipynb")  # a second "alice"
     out = tmp_path_factory.mktemp("graded")
+    # a cell limit that the solution's slowest cell keeps on a busy machine too (5 s did not)
     summary = grade_batch(lab, [subs], out, zip_path=lab.zip_path(lab.out_root), timeout=90,
-                          cell_timeout=5, jobs=2)
+                          cell_timeout=CELL_LIMIT, jobs=2)
     rows = {r["submission"]: r for r in __import__("csv").DictReader(open(out / "gradebook.csv"))}
     return summary, rows, out
 
@@ -108,7 +110,7 @@ def test_endless_loop_is_interrupted_and_keeps_the_marks_earned(batch):
     assert rows["dave"]["status"] == "graded"
     assert rows["dave"]["total"] == rows["dave"]["possible"]
     # the student and the instructor learn which cell was cut short, and after how long
-    note = "The cell that begins `while True:` was still running after 5 s, the limit for one cell"
+    note = f"The cell that begins `while True:` was still running after {CELL_LIMIT} s, the limit for one cell"
     assert note in (out / "feedback" / "dave.md").read_text()
     assert note in rows["dave"]["reason"]
     assert "was still running" not in (out / "feedback" / "alice.md").read_text()
@@ -131,16 +133,16 @@ def test_rerun_skips_what_is_graded_and_keeps_every_row(batch, lab):
     _, rows, out = batch
     subs = Path(rows["alice"]["file"]).parent
     summary = grade_batch(lab, [subs], out, zip_path=lab.zip_path(lab.out_root), timeout=90,
-                          cell_timeout=5, jobs=2)
+                          cell_timeout=CELL_LIMIT, jobs=2)
     assert summary.skipped == 7 and summary.graded == summary.failed == 0
     assert len(open(out / "gradebook.csv").read().splitlines()) == 8
 
 
-def test_empty_folder_is_reported(tmp_path, lab):
+def test_empty_folder_is_a_usage_error(tmp_path, lab):
     (tmp_path / "subs").mkdir()
     proc = _cli("grade", LAB, str(tmp_path / "subs"), "--out", str(tmp_path / "out"),
                 "--autograder", str(lab.zip_path(lab.out_root)))
-    assert proc.returncode == 1 and "no submissions found" in proc.stderr
+    assert proc.returncode == 2 and "no notebook (.ipynb) or grader.export() zip in this folder" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 
@@ -173,7 +175,7 @@ def test_an_interrupted_batch_loses_no_finished_row(lab, tmp_path):
     rows = list(csv.DictReader(open(out / "gradebook.csv")))
     assert sorted(r["submission"] for r in rows) == ["ann", "ben", "cat"]
     assert all(r["total"] == r["possible"] for r in rows)
-    assert "already graded" in done.stderr
+    assert "already graded and unchanged" in done.stderr
 
 
 def test_parallel_gradings_share_the_cores_among_their_kernels(monkeypatch):

@@ -180,7 +180,9 @@ def test_fewer_than_two_notebooks_is_exit_code_2_with_one_line(klass, tmp_path):
     nbformat.write(notebooks["loops"], tmp_path / "only.ipynb")
     _one_line_error(_cli("lab3_cnn_numpy", tmp_path, "--out", tmp_path / "out"), "at least two")
     (tmp_path / "empty").mkdir()
-    _one_line_error(_cli("lab3_cnn_numpy", tmp_path / "empty", "--out", tmp_path / "out"), "at least two")
+    # a folder without notebooks is the instructor's typo, as in grade
+    _one_line_error(_cli("lab3_cnn_numpy", tmp_path / "empty", "--out", tmp_path / "out"),
+                    "no notebook (.ipynb) or grader.export() zip in this folder")
 
 
 def test_a_file_that_is_not_a_notebook_is_skipped_with_a_warning(klass, tmp_path):
