@@ -3,6 +3,10 @@
 - `os._exit()` and `os.abort()` would kill the kernel, and every mark with it: they raise.
 - Gigabytes of prints would exhaust the grader's memory: output past MAX_PRINTED characters
   is dropped, with one line that says so.
+- OpenBLAS takes its work buffers on first use and ends the process when it cannot: a cell
+  that holds all the memory the grading allows would kill the kernel at the next product of
+  matrices (measured: "OpenBLAS error: Memory allocation still failed after 10 retries",
+  every mark lost). One product here takes the buffers before any cell of the student's.
 Names start with _dllab_: this runs in the student's namespace.
 """
 # Added by the course's grader before the submission's first cell.
@@ -42,3 +46,11 @@ _dllab_budget = [MAX_PRINTED]
 _dllab_sys.stdout = _DllabCappedStream(_dllab_sys.stdout, _dllab_budget)
 _dllab_sys.stderr = _DllabCappedStream(_dllab_sys.stderr, _dllab_budget)
 del MAX_PRINTED
+
+try:
+    import numpy as _dllab_np
+
+    _dllab_np.ones((512, 512)) @ _dllab_np.ones((512, 512))
+    del _dllab_np
+except Exception:  # a notebook graded without numpy: nothing to prepare
+    pass
