@@ -28,6 +28,7 @@ PACKAGE = Path(__file__).resolve().parent
 ZIP_EXTRAS = {
     "run_autograder": PACKAGE / "gradescope" / "run_autograder",
     "dllab_runner.py": PACKAGE / "runner.py",
+    "dllab_isolation.py": PACKAGE / "isolation.py",
     "dllab_guard.py": PACKAGE / "cells" / "guard.py",
 }
 

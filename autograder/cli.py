@@ -60,7 +60,8 @@ def _cmd_grade(args) -> int:
     summary = grade_batch(lab, [Path(p) for p in args.submissions], Path(args.out),
                           zip_path=Path(args.autograder) if args.autograder else None,
                           timeout=args.timeout, jobs=args.jobs, force=args.force,
-                          cell_timeout=args.cell_timeout, progress=not args.quiet)
+                          cell_timeout=args.cell_timeout, progress=not args.quiet,
+                          isolated=not args.no_isolation)
     return 0 if summary.graded or summary.skipped else 1
 
 
@@ -118,6 +119,9 @@ def parser() -> argparse.ArgumentParser:
                         "(default: the lab's cell_timeout, lab.toml)")
     g.add_argument("-j", "--jobs", type=int, default=None, help="parallel gradings (default: cores)")
     g.add_argument("--force", action="store_true", help="grade again what is already graded")
+    g.add_argument("--no-isolation", action="store_true",
+                   help="grade without a sandbox where none can be made (no bubblewrap, not root): "
+                        "the notebooks run as you, with your files and network; every row says so")
     g.set_defaults(func=_cmd_grade)
 
     s = sub.add_parser("similarity", help="compare a class's code pair by pair into DIR/similarity.csv "

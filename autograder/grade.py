@@ -35,6 +35,7 @@ from pathlib import Path
 
 import psutil
 
+from . import isolation
 from .errors import UsageError
 from .labs import Lab
 from .runner import CRASHED, GRADED, feedback_markdown, finish
@@ -44,6 +45,8 @@ log = logging.getLogger(__name__)
 MAX_LOG = 20_000  # characters of a failed runner's output kept for its reason
 OWNER_FILE = "dllab-grade.json"  # names the lab an output folder belongs to
 PENDING = "pending"  # a row being graded again: its earlier result is no longer current
+# What the batch chose, handed to each grading's runner (DLLAB_ISOLATION).
+ISOLATION_NAMES = {isolation.BWRAP: "bwrap", isolation.USER: "user", isolation.NONE: "none"}
 
 
 @dataclass
@@ -178,6 +181,8 @@ def _kill_tree(proc: subprocess.Popen):
 
 # Beyond the runner's own deadline: only a runner that itself hangs is killed from here.
 RUNNER_GRACE = 120
+# The judge's files in the zip, run as they are: `grade` and Gradescope run the same code.
+RUNNER_FILES = ("dllab_runner.py", "dllab_isolation.py", "dllab_guard.py")
 
 
 def usable_cores() -> int:
@@ -205,13 +210,16 @@ def grading_env(jobs: int, environ: dict | None = None) -> dict:
 
 def grade_one(sub: Submission, zip_path: Path, facts: dict, timeout: float, cell_timeout: float,
               memory_gb: float | None = None, env: dict | None = None) -> dict:
-    """The result of one submission, from the grading runner (autograder/runner.py, the same
-    code the zip runs on Gradescope); never raises for the submission's faults."""
+    """The result of one submission, from the grading runner that the zip ships (the same
+    files it runs on Gradescope); never raises for the submission's faults."""
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=f"dllab-grade-{sub.id[:20]}-") as tmp:
-        out_json = Path(tmp) / "result.json"
+        out_json = Path(tmp) / "result.json"  # the judge's: the student's side never sees this folder
         log_path = Path(tmp) / "run.log"
-        cmd = [sys.executable, "-m", "autograder.runner", "local", str(zip_path), str(sub.path),
+        with zipfile.ZipFile(zip_path) as z:
+            for name in RUNNER_FILES:
+                z.extract(name, tmp)
+        cmd = [sys.executable, str(Path(tmp) / "dllab_runner.py"), "local", str(zip_path), str(sub.path),
                str(out_json), str(cell_timeout), str(timeout), str(memory_gb or 0)]
         with open(log_path, "wb") as log:
             proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -261,8 +269,12 @@ def write_gradebook(out: Path, results: list[dict], questions: list[str], autogr
 
 def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = None,
                 timeout: float | None = None, jobs: int | None = None, force: bool = False,
-                cell_timeout: float | None = None, progress: bool = True) -> BatchSummary:
-    """Grade every submission found in `paths` into `out`; `progress` shows a bar on stderr."""
+                cell_timeout: float | None = None, progress: bool = True,
+                isolated: bool = True) -> BatchSummary:
+    """Grade every submission found in `paths` into `out`; `progress` shows a bar on stderr.
+
+    `isolated=False` (--no-isolation) grades without a sandbox where none can be made; every
+    row then says so. Otherwise no sandbox is a UsageError, before anything is graded."""
     from tqdm import tqdm
     from tqdm.contrib.logging import logging_redirect_tqdm
 
@@ -277,6 +289,13 @@ def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = 
     memory_gb = limits.get("memory_limit_gb")
     jobs = jobs or usable_cores()
     env = grading_env(jobs)
+    try:
+        iso = isolation.choose(None if isolated else "none")
+    except isolation.IsolationUnavailable as e:
+        raise UsageError(str(e))
+    env["DLLAB_ISOLATION"] = ISOLATION_NAMES[iso.kind]
+    log.info("isolation: %s", iso.kind if iso.kind != isolation.NONE else
+             "none (--no-isolation): the notebooks run as you, and every row says so")
     backend = env.get("KERAS_BACKEND", "tensorflow")
     if backend != "tensorflow":
         # the limits were measured on the grading image's TensorFlow; lab 4's CIFAR training

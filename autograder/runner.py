@@ -29,7 +29,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -37,14 +36,24 @@ import time
 import zipfile
 from pathlib import Path
 
+try:
+    from . import isolation  # as autograder.runner, in the package
+except ImportError:
+    import dllab_isolation as isolation  # as dllab_runner.py, beside it in the zip
 # A submission's statuses (the gradebook's "status" column).
 GRADED, INVALID, TIMEOUT, CRASHED, TAMPERED = "graded", "invalid", "timeout", "crashed", "tampered"
 # Seconds kept, after every student cell has had its time, for otter's last cell (the tests not
 # yet run) and for writing the results.
 RESERVE = 60
 MAX_LOG = 20_000  # characters of a failed run's output kept for its reason
-# Written by the otter child in the /autograder folder: one JSON line per interrupted cell.
+# Written by the otter child in the results folder: one JSON line per interrupted cell.
 INTERRUPTED_LOG = "dllab-interrupted-cells.jsonl"
+# Written by the otter child, on the student's side: each case's verdict as plain JSON (never a
+# pickle, which runs code when the judge reads it), at most MAX_RESULTS bytes.
+CASES_FILE = "dllab-cases.json"
+MAX_RESULTS = 5_000_000
+# Characters of one message from the student's side shown in feedback and results.json.
+MAX_MESSAGE = 2_000
 HERE = Path(__file__).resolve().parent
 
 
@@ -202,7 +211,7 @@ def _otter_child(ag_dir: str, cell_timeout: float, soft_deadline: float, hard_de
         content = (execute_reply or {}).get("content", {})
         if begun is None or content.get("ename") != "KeyboardInterrupt" or time.time() - begun < limit - 1:
             return
-        with open(Path(ag_dir) / INTERRUPTED_LOG, "a") as f:
+        with open(Path(ag_dir) / "results" / INTERRUPTED_LOG, "a") as f:
             f.write(json.dumps({"first_line": first_line(cell.source), "limit": limit}) + "\n")
 
     def config_with_limits(*args, **kwargs):
@@ -214,6 +223,20 @@ def _otter_child(ag_dir: str, cell_timeout: float, soft_deadline: float, hard_de
 
     otter.execute.Config = config_with_limits
     run_autograder_main(ag_dir, logo=False, otter_run=True)
+    _write_cases(Path(ag_dir))
+
+
+def _write_cases(ag_dir: Path):
+    """otter's results (a dill pickle, read here on the student's side) as plain data for the judge."""
+    import dill
+
+    with open(ag_dir / "results" / "results.pkl", "rb") as f:
+        results = dill.load(f)
+    cases = {name: [{"name": r.test_case.name, "hidden": bool(r.test_case.hidden), "passed": bool(r.passed),
+                     "points": float(r.test_case.points or 0), "message": str(r.message)}
+                    for r in test_file.test_case_results]
+             for name, test_file in results.results.items()}
+    (ag_dir / "results" / CASES_FILE).write_text(json.dumps(cases))
 
 
 # otter_config.json's "seed" makes otter put `np_<ID>.random.seed(42)` and `random_<ID>.seed(42)`
@@ -247,47 +270,25 @@ def interrupted_cells_notes(ag_dir: Path) -> list[str]:
     return notes
 
 
-def _kill_group(pid: int):
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
-def _limit_memory(gigabytes: float | None):
-    """The address-space limit of otter and the kernel it starts: a memory hog gets a
-    MemoryError in its cell instead of taking the kernel (and every mark) with it."""
-    if not gigabytes:
-        return None
-
-    def apply():
-        import resource
-
-        limit = int(gigabytes * 2**30)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    return apply
-
-
 def run_otter(ag_dir: Path, cell_timeout: float, deadline: float, log_path: Path,
-              memory_gb: float | None = None) -> bool:
-    """Run otter on ag_dir; False when it had to be killed at the deadline."""
+              iso: "isolation.Isolation", memory_gb: float | None = None) -> tuple[bool, list[int]]:
+    """Run otter on ag_dir, on the student's side of `iso`; (finished before the deadline,
+    ids of the student's processes still alive once it was ended: none, or no result counts)."""
     start = time.time()
     hard = start + deadline
     soft = hard - min(RESERVE, deadline / 4)
-    cmd = [sys.executable, str(Path(__file__).resolve()), "_otter", str(ag_dir), str(cell_timeout),
-           str(soft), str(hard)]
+    # the zip's own copy of this file: inside the sandbox nothing else of the grader is visible
+    cmd = [sys.executable, str(ag_dir / "source" / "dllab_runner.py"), "_otter", str(ag_dir),
+           str(cell_timeout), str(soft), str(hard)]
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True,  # its own group: the kernel goes with it
-                                preexec_fn=_limit_memory(memory_gb))
+        proc = isolation.popen(iso, cmd, ag_dir, log, int(memory_gb * 2**30) if memory_gb else None)
         try:
             proc.wait(timeout=max(1.0, hard - time.time()))
             finished = True
         except subprocess.TimeoutExpired:
             finished = False
-        _kill_group(proc.pid)  # also what a finished run left behind
-        proc.wait()
-    return finished and proc.returncode == 0
+        survivors = isolation.end_all(iso, proc)  # also what a finished run left behind
+    return finished and proc.returncode == 0, survivors
 
 
 def case_names(tests_dir: Path) -> dict[str, list[str]]:
@@ -308,22 +309,41 @@ def _case_name(names: list[str], otter_name: str) -> str:
     return names[int(number) - 1] if number.isdigit() and 0 < int(number) <= len(names) else otter_name
 
 
-def summarise(results, case_names: dict[str, list[str]]) -> dict:
-    """otter's GradingResults as plain data: per question, per case; hidden messages without code."""
+def _bounded(text, limit: int = MAX_MESSAGE) -> str:
+    """Text from the student's side, cut to `limit` characters: what crosses to the student."""
+    text = str(text)
+    return text if len(text) <= limit else text[:limit] + f"\n[{len(text) - limit} more characters cut]"
+
+
+def read_cases(path: Path) -> dict:
+    """The otter child's verdicts (plain JSON, size-capped); ValueError when they are not that."""
+    if not path.is_file() or path.stat().st_size > MAX_RESULTS:
+        raise ValueError("no readable verdicts")
+    data = json.loads(path.read_text())
+    if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
+        raise ValueError("verdicts of the wrong shape")
+    return data
+
+
+def summarise(cases: dict, case_names: dict[str, list[str]], points: dict[str, float]) -> dict:
+    """The verdicts as the result's questions: per question (the judge's own list), per case;
+    hidden messages without code; every message bounded; scores added up here."""
     questions = {}
-    for name, test_file in results.results.items():
-        cases = []
-        for r in test_file.test_case_results:
-            hidden = bool(r.test_case.hidden)
-            cases.append({
-                "name": _case_name(case_names.get(name, []), r.test_case.name),
+    for name in points:
+        rows = []
+        for r in cases.get(name, []):
+            hidden = bool(r.get("hidden"))
+            message = str(r.get("message", ""))
+            rows.append({
+                "name": _case_name(case_names.get(name, []), str(r.get("name", ""))),
                 "hidden": hidden,
-                "passed": bool(r.passed),
-                "points": float(r.test_case.points or 0),
-                "message": message_without_code(r.message) if hidden else r.message,
+                "passed": r.get("passed") is True,
+                "points": float(r.get("points") or 0),
+                "message": _bounded(message_without_code(message) if hidden else message),
             })
-        questions[name] = {"score": float(test_file.score), "possible": float(test_file.possible),
-                           "cases": cases}
+        if rows:
+            score = min(points[name], sum(c["points"] for c in rows if c["passed"]))
+            questions[name] = {"score": float(score), "possible": float(points[name]), "cases": rows}
     return questions
 
 
@@ -338,31 +358,49 @@ def _crash_reason(log_text: str) -> str:
 
 
 def grade_folder(ag_dir: Path, expected: dict, cell_timeout: float, deadline: float,
-                 memory_gb: float | None = None) -> dict:
-    """Grade the one notebook in ag_dir/submission; ag_dir is laid out as Gradescope's /autograder."""
+                 iso: "isolation.Isolation", points: dict[str, float], memory_gb: float | None = None) -> dict:
+    """Grade the one notebook in ag_dir/submission; ag_dir is laid out as Gradescope's /autograder.
+
+    The judge's side: what it needs from the zip is read before the student's code starts, and
+    what comes back from it afterwards is read as bounded plain data, once none of its
+    processes is left.
+    """
     ag_dir = Path(ag_dir)
-    result = {"status": GRADED, "reason": "", "questions": {}}
+    result = {"status": GRADED, "reason": "", "questions": {}, "isolation": iso.kind}
+    if iso.kind == isolation.NONE:
+        result["notes"] = ["Not isolated: graded with --no-isolation, the notebook ran as the grader's own user."]
     notebook = submitted_notebook(ag_dir / "submission")
     add_guard(notebook)
-    log_path = ag_dir / "dllab-run.log"
+    names = case_names(ag_dir / "source" / "tests")
+    # otter appends to __init__.py and rewrites otter_config.json (without any token); the
+    # folders around them stay the judge's
+    (ag_dir / "__init__.py").touch()
+    isolation.hand_over(iso, ag_dir, [ag_dir / "submission", ag_dir / "results", ag_dir / "__init__.py",
+                                      ag_dir / "source" / "otter_config.json"])
+    log_path = ag_dir.parent / "dllab-run.log"  # outside the student's reach
     start = time.time()
-    finished = run_otter(ag_dir, cell_timeout, deadline, log_path, memory_gb)
+    finished, survivors = run_otter(ag_dir, cell_timeout, deadline, log_path, iso, memory_gb)
     seconds = time.time() - start
-    result["notes"] = interrupted_cells_notes(ag_dir)
-    pkl = ag_dir / "results" / "results.pkl"
-    if not finished and not pkl.exists():
+    result.setdefault("notes", [])
+    if survivors:
+        result.update(status=CRASHED, reason=(
+            f"{len(survivors)} processes of the notebook could not be ended: no result is given"))
+        return result
+    result["notes"] += interrupted_cells_notes(ag_dir / "results")
+    try:
+        cases = read_cases(ag_dir / "results" / CASES_FILE)
+    except (ValueError, OSError):
+        cases = None
+    if cases is None:
         log_text = log_path.read_text(errors="replace")[-MAX_LOG:] if log_path.exists() else ""
-        if seconds >= deadline - 1:
+        if not finished and seconds >= deadline - 1:
             result.update(status=TIMEOUT, reason=(
                 f"grading ran past the {deadline:.0f} s deadline and the notebook could not be "
                 "interrupted (a loop that catches KeyboardInterrupt?): it was stopped"))
         else:
             result.update(status=CRASHED, reason=_crash_reason(log_text))
         return result
-    import dill
-
-    with open(pkl, "rb") as f:
-        result["questions"] = summarise(dill.load(f), case_names(ag_dir / "source" / "tests"))
+    result["questions"] = summarise(cases, names, points)
     if seconds > deadline - min(RESERVE, deadline / 4):
         result.update(status=TIMEOUT, reason=(
             f"the notebook ran past the grading deadline ({deadline:.0f} s): the cells still "
@@ -458,44 +496,62 @@ def _facts(source: Path) -> dict:
     return json.loads((source / "files" / f"dllab_facts_{lab}.json").read_text())
 
 
-def grade_local(zip_path: Path, notebook: Path, cell_timeout: float, deadline: float,
-                memory_gb: float | None = None) -> dict:
-    """What `dllab grade` runs for one submission: a scratch /autograder, otter, our result."""
+def _points(facts: dict) -> dict[str, float]:
+    return {q: float(info["points"]) for q, info in facts["questions"].items()}
+
+
+def _grade_in_scratch(source: Path, submitted: Path, limits: dict, iso: "isolation.Isolation",
+                      facts: dict) -> dict:
+    """Grade a copy: a scratch /autograder that the student's side may see, and nothing else."""
     with tempfile.TemporaryDirectory(prefix="dllab-run-") as tmp:
         root = Path(tmp) / "autograder"
         _layout(root)
-        with zipfile.ZipFile(zip_path) as z:
-            z.extractall(root / "source")
-        facts = _facts(root / "source")
+        shutil.copytree(source, root / "source", dirs_exist_ok=True)
         try:
-            path = notebook_from(notebook, root / "submission")
+            path = notebook_from(submitted, root / "submission") if submitted.is_file() \
+                else submitted_notebook(submitted)
             if path.parent != root / "submission":
                 shutil.copy(path, root / "submission" / path.name)
-            result = grade_folder(root, expected_from_source(root / "source"), cell_timeout, deadline,
-                                  memory_gb)
+            result = grade_folder(root, expected_from_source(root / "source"), limits["cell_timeout"],
+                                  limits["timeout"], iso, _points(facts), limits.get("memory_limit_gb"))
         except NotebookError as e:
             result = {"status": INVALID, "reason": str(e), "questions": {}}
+    return result
+
+
+def grade_local(zip_path: Path, notebook: Path, cell_timeout: float, deadline: float,
+                memory_gb: float | None = None) -> dict:
+    """What `dllab grade` runs for one submission: the zip unpacked, graded in a scratch copy."""
+    with tempfile.TemporaryDirectory(prefix="dllab-source-") as tmp:
+        source = Path(tmp)
+        with zipfile.ZipFile(zip_path) as z:
+            z.extractall(source)
+        facts = _facts(source)
+        iso = isolation.choose()
+        limits = {"cell_timeout": cell_timeout, "timeout": deadline, "memory_limit_gb": memory_gb}
+        result = _grade_in_scratch(source, Path(notebook), limits, iso, facts)
     return finish(result, facts)
 
 
 def grade_gradescope(root: Path) -> dict:
-    """What the zip's run_autograder runs: grade root/submission, write root/results/results.json."""
+    """What the zip's run_autograder runs: grade root/submission, write root/results/results.json.
+
+    The student's side gets a scratch copy; /autograder itself is closed to it (root only)."""
     root = Path(root)
     out = root / "results" / "results.json"
     try:
         facts = _facts(root / "source")
-        limits = facts["grading"]
-        try:
-            result = grade_folder(root, expected_from_source(root / "source"), limits["cell_timeout"],
-                                  limits["timeout"], limits.get("memory_limit_gb"))
-        except NotebookError as e:
-            result = {"status": INVALID, "reason": str(e), "questions": {}}
+        if os.geteuid() == 0:
+            isolation.make_python_reachable()
+            root.chmod(0o700)
+        iso = isolation.choose()
+        result = _grade_in_scratch(root / "source", root / "submission", facts["grading"], iso, facts)
         finish(result, facts)
         report = gradescope_results(result, facts)
     except Exception as e:  # a fault of the grader itself: the student still gets a result
         report = {"score": 0, "stdout_visibility": "hidden", "output_format": "md",
                   "output": f"The autograder could not grade this submission ({type(e).__name__}: "
-                            f"{e}). Tell your instructor.", "tests": []}
+                            f"{_bounded(e, 300)}). Tell your instructor.", "tests": []}
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(".results.json.tmp")
     tmp.write_text(json.dumps(report, indent=1))
