@@ -49,7 +49,7 @@ def _cmd_check(args) -> int:
 
 
 def _cmd_grade(args) -> int:
-    from .grade import grade_batch
+    from .grade import ClassOptions, grade_batch
 
     if not args.submissions:
         # `dllab grade subs/ --out g`: the lab's name forgotten, the folder taken for it
@@ -61,7 +61,10 @@ def _cmd_grade(args) -> int:
                           zip_path=Path(args.autograder) if args.autograder else None,
                           timeout=args.timeout, jobs=args.jobs, force=args.force,
                           cell_timeout=args.cell_timeout, progress=not args.quiet,
-                          isolated=not args.no_isolation)
+                          isolated=not args.no_isolation,
+                          klass=ClassOptions(Path(args.roster) if args.roster else None, args.roster_key,
+                                             {"deadline": args.deadline, "penalty": args.late_penalty,
+                                              "cap": args.late_cap, "grace": args.grace}, args.assignment))
     return 0 if summary.graded or summary.skipped else 1
 
 
@@ -119,6 +122,18 @@ def parser() -> argparse.ArgumentParser:
                         "(default: the lab's cell_timeout, lab.toml)")
     g.add_argument("-j", "--jobs", type=int, default=None, help="parallel gradings (default: cores)")
     g.add_argument("--force", action="store_true", help="grade again what is already graded")
+    klass = g.add_argument_group("the class (README, \"A semester's gradebook\")")
+    klass.add_argument("--roster", help="CSV of the class: id, name, email[, extension, canvas_id, sis_user_id, "
+                   "sis_login_id, section]; adds students.csv rows for everyone, canvas.csv and moodle.csv")
+    klass.add_argument("--roster-key", metavar="COLUMN", help="match a file to the student whose COLUMN value "
+                   "its name contains (default: LMS download names, then id, email, name)")
+    klass.add_argument("--deadline", help="ISO 8601, e.g. 2026-12-10T23:59:00+01:00 (default: lab.toml's [late])")
+    klass.add_argument("--late-penalty", metavar="RATE", help="share of the score per started day or hour "
+                   "late, e.g. 10%%/day or 2%%/hour")
+    klass.add_argument("--late-cap", metavar="PERCENT", help="the most a late submission loses, e.g. 50%%")
+    klass.add_argument("--grace", metavar="DURATION", help="late by at most this counts as on time, e.g. 15m")
+    klass.add_argument("--assignment", help="the grade column's name in canvas.csv and moodle.csv "
+                   "(default: the lab's name and title)")
     g.add_argument("--no-isolation", action="store_true",
                    help="grade without a sandbox where none can be made (no bubblewrap, not root): "
                         "the notebooks run as you, with your files and network; every row says so")

@@ -35,10 +35,12 @@ from pathlib import Path
 
 import psutil
 
-from . import isolation
+from . import isolation, lms, roster
 from .errors import UsageError
+from .late import LatePolicy
 from .labs import Lab
 from .runner import CRASHED, GRADED, feedback_markdown, finish
+from .students import student_rows, write_students
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,16 @@ ISOLATION_NAMES = {isolation.BWRAP: "bwrap", isolation.USER: "user", isolation.N
 class Submission:
     id: str         # unique within the batch; names the feedback and result files
     path: Path
+    root: Path | None = None  # the file or folder named on the command line that holds it
+
+
+@dataclass
+class ClassOptions:
+    """Who the students are and when the work was due (README, "A semester's gradebook")."""
+    roster: Path | None = None      # CSV: id, name, email[, extension, canvas_id, ...]
+    roster_key: str | None = None   # a roster column that the files' names contain
+    late: dict = field(default_factory=dict)  # deadline, penalty, cap, grace: over lab.toml's [late]
+    assignment: str | None = None   # the LMS column's name (default: the lab's title)
 
 
 @dataclass
@@ -84,13 +96,13 @@ def collect(paths: list[Path]) -> tuple[list[Submission], list[str]]:
                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
             if not any(_is_submission(p) for p in found):
                 raise UsageError(f"{path}: no notebook (.ipynb) or grader.export() zip in this folder")
-            files += found
+            files += [(p, path) for p in found]
         elif path.exists():
-            files.append(path)
+            files.append((path, path))
         else:
             raise UsageError(f"{path}: no such file or folder")
     subs, seen, duplicates = [], {}, []
-    for f in files:
+    for f, root in files:
         stem = f.name[:-len(".ipynb")] if f.name.endswith(".ipynb") else f.stem
         if stem in seen:
             seen[stem] += 1
@@ -99,7 +111,7 @@ def collect(paths: list[Path]) -> tuple[list[Submission], list[str]]:
             stem = new
         else:
             seen[stem] = 1
-        subs.append(Submission(stem, f))
+        subs.append(Submission(stem, f, root))
     return subs, duplicates
 
 
@@ -128,6 +140,13 @@ def why_grade_again(previous: dict, key: dict) -> str:
     if old.get("autograder_sha256") != key["autograder_sha256"]:
         return "the autograder zip changed since it was graded"
     return ""
+
+
+def origin_of(sub: Submission) -> dict:
+    """Who and when, as the file's name and folder say (roster.py), kept with its result."""
+    o = roster.origin(sub.path, sub.root or sub.path)
+    return {"keys": o.keys, "time": o.time.isoformat() if o.time else None, "time_source": o.time_source,
+            "source": o.source, "notes": o.notes, "upload_prefix": o.upload_prefix}
 
 
 def claim_output(out: Path, lab: Lab):
@@ -270,7 +289,7 @@ def write_gradebook(out: Path, results: list[dict], questions: list[str], autogr
 def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = None,
                 timeout: float | None = None, jobs: int | None = None, force: bool = False,
                 cell_timeout: float | None = None, progress: bool = True,
-                isolated: bool = True) -> BatchSummary:
+                isolated: bool = True, klass: ClassOptions | None = None) -> BatchSummary:
     """Grade every submission found in `paths` into `out`; `progress` shows a bar on stderr.
 
     `isolated=False` (--no-isolation) grades without a sandbox where none can be made; every
@@ -306,6 +325,9 @@ def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = 
                     backend, lab.name, cell_timeout, timeout, backend)
     facts = lab.public_facts()
     questions = list(facts["questions"])
+    klass = klass or ClassOptions()
+    students = roster.read_roster(klass.roster) if klass.roster else None
+    policy = LatePolicy.from_settings({**lab.facts.get("late", {}), **{k: v for k, v in klass.late.items() if v}})
     subs, duplicates = collect(paths)
     claim_output(out, lab)
     (out / "feedback").mkdir(exist_ok=True)
@@ -322,6 +344,7 @@ def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = 
         why = why_grade_again(previous, key) if previous else None
         if previous and not why and not force:
             summary.skipped += 1
+            previous.update(origin=origin_of(sub), file=str(sub.path))
             continue
         if previous:
             why = why or "--force"
@@ -355,14 +378,30 @@ def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = 
 
     write_gradebook(out, list(results.values()), questions, digest)
     with logging_redirect_tqdm(), bar, ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(grade_one, sub, zip_path, facts, timeout, cell_timeout, memory_gb, env): key
+        futures = {pool.submit(grade_one, sub, zip_path, facts, timeout, cell_timeout, memory_gb, env): (sub, key)
                    for sub, key in todo}
         for fut in as_completed(futures):
-            record(fut.result(), futures[fut])
+            sub, key = futures[fut]
+            record(dict(fut.result(), origin=origin_of(sub)), key)
 
     from .report import write_summary
     write_summary(out, list(results.values()), questions,
                   {q: info["points"] for q, info in facts["questions"].items()})
+    rows, unmatched = student_rows(list(results.values()), facts, students, klass.roster_key, policy)
+    write_students(out, rows)
+    if policy:
+        log.info("late policy: %s", policy.describe())
+    if students is not None:
+        by_id = {s.id: s for s in students}
+        assignment = klass.assignment or f"{lab.name}: {lab.title}"
+        lms.write_canvas(out / "canvas.csv", rows, by_id, assignment)
+        lms.write_moodle(out / "moodle.csv", rows, by_id, assignment)
+        lms.write_feedback_for_upload(out, rows, results)
+        missing = [r["student"] for r in rows if r["status"] == "missing"]
+        if missing:
+            log.warning("warning: %d students on the roster submitted nothing: %s", len(missing), ", ".join(missing))
+        for f in unmatched:
+            log.warning("warning: %s matches nobody on the roster: graded, and kept as a row of its own", f)
     log.info("gradebook: %s (%d graded, %d with a problem, %d already graded and unchanged; "
              "%d rows in all)", out / "gradebook.csv", summary.graded, summary.failed, summary.skipped,
              len(results))
