@@ -184,6 +184,7 @@ def test_grade_gives_the_same_scores_and_messages(gradescope, lab, tmp_path):
     assert_golden(f"{LAB}/grade/gradebook.csv", buf.getvalue())
     for path in sorted((out / "feedback").glob("*.md")):
         assert_golden(f"{LAB}/grade/feedback/{path.name}", path.read_text())
+    assert_golden(f"{LAB}/grade/summary.md", (out / "summary.md").read_text())
     for path in sorted((out / "results").glob("*.json")):
         local = json.loads(path.read_text())
         report = gradescope[path.stem]
