@@ -129,7 +129,8 @@ def write_html(path, lab, students, pairs, boilerplate, starter_cells, detailed:
     starter = {code_tokens(cell) for cell in starter_cells}
     stubs = {name: without_docstring(code) for name, code in graded_functions(starter_cells, names).items()}
     sims = [p.similarity for p in pairs]
-    quantiles = statistics.quantiles(sims, n=20) if len(sims) >= 2 else sims * 19
+    # inclusive: the exclusive method extrapolates past the highest value on a small class
+    quantiles = statistics.quantiles(sims, n=20, method="inclusive") if len(sims) >= 2 else sims * 19
     out = [f"<!doctype html><html><head><meta charset='utf-8'><title>Similarity: {_e(lab.name)}</title>",
            f"<style>{STYLE}</style></head><body>",
            f"<h1>Similarity report: {_e(lab.name)}, {_e(lab.title)}</h1>",

@@ -9,6 +9,7 @@ pair ranks above every pair of independent authors, the starters share nothing.
 import csv
 import itertools
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -144,6 +145,9 @@ def test_the_html_report_shows_the_top_pairs_function_by_function(report):
     for name in ("conv2d_forward", "maxpool", "sobel_edges"):
         assert f"<h3>{name} " in section
     assert section.count("<mark>") > 10  # the matching regions, marked on both sides
+    # the header's figures are of the class's own pairs: no percentile above the highest
+    p95, highest = map(float, re.search(r"95th percentile (\d\.\d+), highest (\d\.\d+)", text).groups())
+    assert p95 <= highest
 
 
 def test_zips_folders_and_duplicate_names_as_grade_takes_them(klass, tmp_path):
