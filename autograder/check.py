@@ -17,8 +17,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from .cells import cell_source
-from .runner import read_notebook
 from .labs import lab_of_notebook
+from .runner import first_line, notebook_from, read_notebook
 
 MARKER = "<<dllab-check-results>>"
 CHECK_CALL = re.compile(r"""grader\.check\(\s*["']([^"']+)["']\s*\)""")
@@ -55,11 +55,13 @@ def default_timeout(nb) -> float:
 
 
 def _cell_errors(cells) -> list[str]:
+    """Each error, with its cell named by its first line (the number would be no editor's)."""
     errors = []
-    for i, cell in enumerate(cells):
+    for cell in cells:
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
-                errors.append(f"cell {i}: {out.get('ename')}: {out.get('evalue', '')[:300]}")
+                errors.append(f"the cell that begins `{first_line(cell.source)}`: {out.get('ename')}: "
+                              f"{out.get('evalue', '')[:300]}")
     return errors
 
 
@@ -70,7 +72,10 @@ def check_notebook(path: Path, timeout: float | None = None, with_export: bool =
     The export cell is left out unless `with_export`: checking should not write a zip.
     `file_beside=False` runs it as Colab does, without the notebook file on disk.
     """
-    nb = read_notebook(path)
+    with tempfile.TemporaryDirectory(prefix="dllab-unzip-") as tmp:
+        # the Submit cell's zip is checked as grade grades it: the notebook inside
+        nb = read_notebook(notebook_from(Path(path), Path(tmp)))
+    nb_file = nbformat.from_dict(json.loads(json.dumps(nb)))  # as submitted, before the changes below
     report = CheckReport(path)
     questions = questions_in(nb)
     # the export cell would zip the notebook; checking must not leave files behind
@@ -80,7 +85,7 @@ def check_notebook(path: Path, timeout: float | None = None, with_export: bool =
     timeout = timeout or default_timeout(nb)
     with tempfile.TemporaryDirectory(prefix="dllab-check-") as tmp:
         if file_beside:  # as in Jupyter, where otter finds the notebook file it runs in
-            shutil.copy(path, Path(tmp) / Path(path).name)
+            nbformat.write(nb_file, str(Path(tmp) / Path(path).with_suffix(".ipynb").name))
         # IPC sockets in the scratch folder: ipykernel warns about unencrypted TCP otherwise
         km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(tmp) / "kernel"))
         client = NotebookClient(nb, km=km, timeout=timeout, allow_errors=True,

@@ -24,6 +24,7 @@ What it adds to otter's own run:
 - messages of hidden cases without the test's source line.
 """
 
+import ast
 import hashlib
 import json
 import os
@@ -144,6 +145,55 @@ def add_guard(notebook: Path):
     guard.pop("id", None)
     nb.cells.insert(0, guard)
     nbformat.write(nb, str(notebook))
+
+
+def _names_the_tests_take(tests_dir: Path) -> set[str]:
+    """What the lab's test cases take from the notebook (its graded functions and variables)."""
+    names = set()
+    for path in Path(tests_dir).glob("*.py"):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+                names.update(a.arg for a in node.args.args)
+    return names
+
+
+def _names_defined(nb) -> set[str]:
+    defined = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        try:  # a cell with IPython magics or a syntax error defines nothing readable
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                defined.add(node.name)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                defined.add(node.id)
+    return defined
+
+
+def adopt(notebook: Path, source: Path) -> list[str]:
+    """A notebook without otter's metadata (its cells pasted into a new notebook, say) is this
+    lab's when it defines at least half of what the lab's tests take: it gets the metadata and
+    a note. Without either, NotebookError says why."""
+    import nbformat
+
+    nb = read_notebook(notebook)
+    if nb.metadata.get("otter", {}).get("assignment_name"):
+        return []
+    lab = json.loads((Path(source) / "otter_config.json").read_text())["assignment_name"]
+    wanted = _names_the_tests_take(Path(source) / "tests")
+    found = wanted & _names_defined(nb)
+    if not wanted or len(found) * 2 < len(wanted):
+        raise NotebookError(f"{Path(notebook).name}: not a notebook of {lab} (it has no otter metadata "
+                            f"and defines {len(found)} of the {len(wanted)} names its tests need)")
+    nb.metadata.setdefault("otter", {})["assignment_name"] = lab
+    nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
+    nbformat.write(nb, str(notebook))
+    return [f"This notebook had no otter metadata (were its cells pasted into a new notebook?): it "
+            f"defines {len(found)} of the {len(wanted)} names {lab}'s tests need, and was graded as {lab}."]
 
 
 def _sha(data: bytes) -> str:
@@ -294,8 +344,6 @@ def run_otter(ag_dir: Path, cell_timeout: float, deadline: float, log_path: Path
 def case_names(tests_dir: Path) -> dict[str, list[str]]:
     """Each test file's case functions in the order otter numbers them ("q4 - 1", "q4 - 2"...):
     the function's name says what the case checks."""
-    import ast
-
     names = {}
     for path in Path(tests_dir).glob("*.py"):
         tree = ast.parse(path.read_text())
@@ -370,6 +418,7 @@ def grade_folder(ag_dir: Path, expected: dict, cell_timeout: float, deadline: fl
     if iso.kind == isolation.NONE:
         result["notes"] = ["Not isolated: graded with --no-isolation, the notebook ran as the grader's own user."]
     notebook = submitted_notebook(ag_dir / "submission")
+    result["notes"] = result.get("notes", []) + adopt(notebook, ag_dir / "source")
     add_guard(notebook)
     names = case_names(ag_dir / "source" / "tests")
     # otter appends to __init__.py and rewrites otter_config.json (without any token); the
