@@ -78,7 +78,8 @@ def _cmd_similarity(args) -> int:
     try:
         similarity_report(lab, [Path(p) for p in args.submissions], Path(args.out),
                           gradebook=Path(args.gradebook) if args.gradebook else None,
-                          detailed=args.top)
+                          detailed=args.top, sources=[Path(x) for x in args.source],
+                          base=[Path(x) for x in args.base], common=args.common)
     except SimilarityError as e:
         log.error("%s", e)
         return 2
@@ -152,6 +153,14 @@ def parser() -> argparse.ArgumentParser:
                    "marks pairs that fail the same hidden cases with the same messages")
     s.add_argument("--top", type=int, default=10, metavar="N",
                    help="pairs shown side by side in the HTML report (default: 10)")
+    s.add_argument("--source", action="append", default=[], metavar="FILE",
+                   help="a known source (a notebook or a .py file: the reference, last year's work, a public "
+                        "solution), compared with every student and reported as such; repeatable")
+    s.add_argument("--base", action="append", default=[], metavar="FILE",
+                   help="code that counts for nothing, like the starter notebook (a scaffold handed out); repeatable")
+    s.add_argument("--common", type=int, default=None, metavar="N",
+                   help="code found in more than N submissions counts for nothing (default: a fifth of the "
+                        "class, at least 2; MOSS's -m)")
     s.set_defaults(func=_cmd_similarity)
     return p
 

@@ -21,6 +21,15 @@ which copydetect documents for when time allows), because winnowing picks hashes
 `hash()`, which is salted per process: the same class would get slightly different figures
 on every run.
 
+Code that many submissions share counts for nothing, as MOSS's `-m` and JPlag's base code
+make it: a k-gram found in more than `common` submissions (default: a fifth of the class, at
+least 2, so that a copy shared by two students always counts) is treated as boilerplate for
+the comparison of two students. A scaffold the class found on the web, or a canonical
+one-liner, then no longer makes two independent students look alike, while a copy that two
+students alone share keeps its weight. Base files (`--base`) are boilerplate like the starter.
+Known sources (`--source`: the reference, last year's submissions, public solutions) are
+compared with every student without that discount and reported as such, never with each other.
+
 One number per pair: the share of both students' fingerprinted code that matches the other's
 (matched tokens of both over the tokens of both; JPlag's default "average" similarity). It
 is symmetric, and a student who wrote almost nothing cannot reach 1 with everybody; the
@@ -31,6 +40,7 @@ longer submission.
 import ast
 import csv
 import functools
+import math
 import io
 import json
 import logging
@@ -46,6 +56,8 @@ NOISE = 25          # copydetect's default noise threshold (characters of filter
 WINDOW = 1          # every k-gram is a fingerprint: deterministic across runs (see above)
 DETAILED_PAIRS = 10  # pairs shown side by side in the HTML report, from the most similar
 LISTED_PAIRS = 100   # pairs listed in the HTML report's table (the CSV has every pair)
+COMMON_SHARE = 0.2   # code in more than this share of the class counts as common (MOSS's -m)
+SOURCE = "source:"   # the id prefix of a known source
 
 
 class SimilarityError(ValueError):
@@ -61,7 +73,8 @@ class Student:
     written: set = field(default_factory=set)       # graded functions that are more than the stub
     fingerprint: object = None                      # copydetect's, of the cells joined
     failures: set = field(default_factory=set)      # (question, case, message) of failed hidden cases
-
+    source: bool = False                            # a known source (--source), not a student
+    plain: object = None                            # the fingerprint without the common code
 
 @dataclass
 class Pair:
@@ -71,6 +84,7 @@ class Pair:
     share_a: float          # of a's fingerprinted code, the part found in b's
     share_b: float
     shared_failures: list = field(default_factory=list)   # [(question, case, message, how many)]
+    kind: str = "students"  # or "known source": b is a source given with --source
 
 
 # --- what a notebook's student wrote ------------------------------------------------------
@@ -247,14 +261,42 @@ def compare(fa, fb) -> tuple[float, float, float, tuple]:
     return (float(matched / total) if total else 0.0), float(share_a), float(share_b), slices
 
 
-def compare_class(students: list[Student], boilerplate) -> list[Pair]:
+def common_limit(n_students: int, common: int | None = None) -> int:
+    """Code found in more submissions than this is common (MOSS's -m)."""
+    return common if common is not None else max(2, math.ceil(COMMON_SHARE * n_students))
+
+
+def common_hashes(students: list[Student], boilerplate, limit: int):
+    """The k-gram hashes that more than `limit` students' code contains."""
+    import numpy as np
+
+    counts = {}
     for s in students:
-        s.fingerprint = fingerprint("\n".join(s.code_cells), s.id, boilerplate)
+        for h in set(fingerprint("\n".join(s.code_cells), s.id, boilerplate).hashes):
+            counts[h] = counts.get(h, 0) + 1
+    return np.array(sorted(h for h, c in counts.items() if c > limit), dtype=np.int64)
+
+
+def compare_class(students: list[Student], boilerplate, sources: list[Student] = (),
+                  common: int | None = None) -> list[Pair]:
+    """Every pair of students, with the common code left out; every student with every source."""
+    import numpy as np
+
+    limit = common_limit(len(students), common)
+    discounted = np.union1d(boilerplate, common_hashes(students, boilerplate, limit))
+    for s in students:
+        s.fingerprint = fingerprint("\n".join(s.code_cells), s.id, discounted)
+        s.plain = fingerprint("\n".join(s.code_cells), s.id, boilerplate)
     pairs = []
     for i, a in enumerate(students):
         for b in students[i + 1:]:
             sim, share_a, share_b, _ = compare(a.fingerprint, b.fingerprint)
             pairs.append(Pair(a.id, b.id, sim, share_a, share_b))
+    for src in sources:
+        src.fingerprint = src.plain = fingerprint("\n".join(src.code_cells), src.id, boilerplate)
+        for a in students:
+            sim, share_a, share_b, _ = compare(a.plain, src.plain)
+            pairs.append(Pair(a.id, src.id, sim, share_a, share_b, kind="known source"))
     return pairs
 
 
@@ -267,6 +309,8 @@ def mark_shared_failures(students: list[Student], pairs: list[Pair]):
         for f in s.failures:
             counts[f] = counts.get(f, 0) + 1
     for p in pairs:
+        if p.kind != "students":
+            continue
         shared = by_id[p.a].failures & by_id[p.b].failures
         p.shared_failures = sorted(((*f, counts[f]) for f in shared), key=lambda f: (f[3], f[:3]))
 
@@ -278,14 +322,38 @@ def _rounded(x: float) -> str:
 def write_csv(out: Path, pairs: list[Pair]):
     with open(out / "similarity.csv", "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["submission_a", "submission_b", "similarity"])
+        w.writerow(["submission_a", "submission_b", "similarity", "kind"])
         for p in pairs:
-            w.writerow([p.a, p.b, _rounded(p.similarity)])
+            w.writerow([p.a, p.b, _rounded(p.similarity), p.kind])
+
+
+def read_sources(lab, paths: list[Path]) -> list[Student]:
+    """Known sources (a notebook, or a .py file of the lab's functions), as students named
+    source:<file name>."""
+    from .runner import NotebookError, notebook_from, read_notebook
+
+    names, sources = lab.stub_names(), []
+    with tempfile.TemporaryDirectory(prefix="dllab-sources-") as tmp:
+        for path in paths:
+            if not path.is_file():
+                raise SimilarityError(f"--source/--base {path}: no such file")
+            if path.suffix == ".py":
+                cells = [_cell_code(path.read_text())]
+            else:
+                try:
+                    cells = student_code(read_notebook(notebook_from(path, Path(tmp))))
+                except NotebookError as e:
+                    raise SimilarityError(f"--source/--base {e}")
+            functions = graded_functions(cells, names)
+            sources.append(Student(f"{SOURCE}{path.stem}", path, cells, functions, set(functions), source=True))
+    return sources
 
 
 def similarity_report(lab, paths: list[Path], out: Path, gradebook: Path | None = None,
-                      detailed: int = DETAILED_PAIRS) -> list[Pair]:
-    """Compare every pair of the class; write out/similarity.csv and out/similarity.html."""
+                      detailed: int = DETAILED_PAIRS, sources: list[Path] = (), base: list[Path] = (),
+                      common: int | None = None) -> list[Pair]:
+    """Compare every pair of the class, and each student with each known source; write
+    out/similarity.csv and out/similarity.html."""
     start = time.perf_counter()
     students, warnings = read_class(lab, paths)
     for w in warnings:
@@ -296,11 +364,16 @@ def similarity_report(lab, paths: list[Path], out: Path, gradebook: Path | None 
     if gradebook is not None:
         for w in read_failures(lab, gradebook, students):
             log.warning("%s", w)
+    if common is not None and common < 1:
+        raise SimilarityError(f"--common must be 1 or more, not {common}")
     starter = starter_cells(lab)
-    boilerplate = boilerplate_hashes(starter)
-    log.info("comparing %d submissions of %s (%d pairs)", len(students), lab.name,
-             len(students) * (len(students) - 1) // 2)
-    pairs = compare_class(students, boilerplate)
+    known = read_sources(lab, list(sources))
+    base_cells = [c for b in read_sources(lab, list(base)) for c in b.code_cells]
+    boilerplate = boilerplate_hashes(list(starter) + base_cells)
+    log.info("comparing %d submissions of %s (%d pairs; code in more than %d submissions is common)%s",
+             len(students), lab.name, len(students) * (len(students) - 1) // 2,
+             common_limit(len(students), common), f", and with {len(known)} known sources" if known else "")
+    pairs = compare_class(students, boilerplate, known, common)
     pairs.sort(key=lambda p: (-round(p.similarity, 3), p.a, p.b))
     if gradebook is not None:
         mark_shared_failures(students, pairs)
@@ -308,8 +381,9 @@ def similarity_report(lab, paths: list[Path], out: Path, gradebook: Path | None 
     write_csv(out, pairs)
     from .similarity_html import write_html
 
-    write_html(out / "similarity.html", lab, students, pairs, boilerplate, starter,
-               detailed=detailed, listed=LISTED_PAIRS, with_gradebook=gradebook is not None)
+    write_html(out / "similarity.html", lab, students + known, pairs, boilerplate, starter,
+               detailed=detailed, listed=LISTED_PAIRS, with_gradebook=gradebook is not None,
+               common=common_limit(len(students), common))
     log.info("similarity: %d submissions, %d pairs in %.1f s -> %s", len(students), len(pairs),
              time.perf_counter() - start, out / "similarity.csv")
     return pairs

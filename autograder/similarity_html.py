@@ -123,8 +123,10 @@ def _failures(pair, n_students: int) -> str:
 
 
 def write_html(path, lab, students, pairs, boilerplate, starter_cells, detailed: int, listed: int,
-               with_gradebook: bool):
+               with_gradebook: bool, common: int | None = None):
     by_id = {s.id: s for s in students}
+    n_students = sum(1 for s in students if not s.source)
+    sources = [s.id for s in students if s.source]
     names = lab.stub_names()
     starter = {code_tokens(cell) for cell in starter_cells}
     stubs = {name: without_docstring(code) for name, code in graded_functions(starter_cells, names).items()}
@@ -134,7 +136,7 @@ def write_html(path, lab, students, pairs, boilerplate, starter_cells, detailed:
     out = [f"<!doctype html><html><head><meta charset='utf-8'><title>Similarity: {_e(lab.name)}</title>",
            f"<style>{STYLE}</style></head><body>",
            f"<h1>Similarity report: {_e(lab.name)}, {_e(lab.title)}</h1>",
-           f"<p>{len(students)} submissions, {len(pairs)} pairs. Median pair {statistics.median(sims):.2f}, "
+           f"<p>{n_students} submissions, {len(pairs)} pairs. Median pair {statistics.median(sims):.2f}, "
            f"95th percentile {quantiles[-1]:.2f}, highest {max(sims):.2f}.</p>",
            "<p class='note'>Similarity: the share of both students' code that matches the other's "
            "(copydetect: winnowing over Python tokens, names and strings replaced, comments and spacing "
@@ -143,6 +145,13 @@ def write_html(path, lab, students, pairs, boilerplate, starter_cells, detailed:
            "not a verdict. Below the table, each of the most similar pairs function by function: "
            "<mark>marked</mark> code matches the other student's same function (docstrings, the "
            "starter's, are shown as \"\"\"...\"\"\").</p>"]
+    if common is not None:
+        out.append(f"<p class='note'>Code found in more than {common} submissions is common (a scaffold "
+                   "the class shares, a canonical one-liner) and is left out of the comparison of two "
+                   "students, as MOSS's -m does.</p>")
+    if sources:
+        out.append(f"<p class='note'>Known sources, compared with every student (common code included) "
+                   f"and marked <i>known source</i>: {_e(', '.join(sources))}.</p>")
     if with_gradebook:
         out.append("<p class='note'><span class='badge'>n</span> marks a pair that fails n hidden cases "
                    "with the same messages; the fewer submissions fail a case that way, the stronger the "
@@ -156,7 +165,8 @@ def write_html(path, lab, students, pairs, boilerplate, starter_cells, detailed:
         cell = ""
         if with_gradebook:
             cell = f"<td>{f'<span class=badge>{len(p.shared_failures)}</span>' if p.shared_failures else ''}</td>"
-        out.append(f"<tr{flag}><td>{link}</td><td>{_e(p.a)}</td><td>{_e(p.b)}</td>"
+        b_label = f"{_e(p.b)} <i>(known source)</i>" if p.kind != "students" else _e(p.b)
+        out.append(f"<tr{flag}><td>{link}</td><td>{_e(p.a)}</td><td>{b_label}</td>"
                    f"<td class='num'>{p.similarity:.3f}</td><td class='num'>{p.share_a:.3f}</td>"
                    f"<td class='num'>{p.share_b:.3f}</td>{cell}</tr>")
     out.append("</table>")

@@ -97,6 +97,60 @@ def test_untouched_starters_share_nothing_because_the_starter_is_boilerplate(kla
     assert S.compare(a, b)[0] > 0.9
 
 
+@pytest.fixture(scope="module")
+def scaffold_class(tmp_path_factory):
+    """Four independent authors, two planted copies, and six students who each followed one
+    widely copied scaffold (the im2col solution, found on the web) in their own words."""
+    folder = tmp_path_factory.mktemp("scaffold-class")
+    notebooks = {name: sc.student_notebook(name) for name in ("reference", "loops", "vectorised", "beginner")}
+    notebooks["copy_of_loops"] = sc.disguise(notebooks["loops"], seed=0)
+    notebooks["copy_of_beginner"] = sc.disguise(notebooks["beginner"], seed=1)
+    scaffold = sc.student_notebook("im2col")
+    followers = [f"follower_{i}" for i in range(6)]
+    for i, name in enumerate(followers):
+        notebooks[name] = sc.disguise(scaffold, seed=10 + i)
+    for name, nb in notebooks.items():
+        nbformat.write(nb, folder / f"{name}.ipynb")
+    return folder, followers
+
+
+def test_code_the_class_shares_counts_for_little_and_a_copy_of_two_still_counts(scaffold_class, tmp_path):
+    folder, followers = scaffold_class
+    planted = [("copy_of_loops", "loops"), ("copy_of_beginner", "beginner")]
+
+    def scores(common):
+        pairs = S.similarity_report(sc.LAB, [folder], tmp_path / f"out{common}", common=common)
+        return {frozenset((p.a, p.b)): p.similarity for p in pairs}
+
+    def among_followers(s):
+        return max(_sim(s, a, b) for a, b in itertools.combinations(followers, 2))
+
+    # without the discount (every hash counts, however many share it) the scaffold's followers
+    # look like copies of each other, at the planted copies' level: the problem MOSS's -m solves
+    plain = scores(10**6)
+    assert among_followers(plain) > 0.9 and min(_sim(plain, c, o) for c, o in planted) > 0.9
+    discounted = scores(None)
+    assert min(_sim(discounted, c, o) for c, o in planted) > among_followers(discounted) + 0.2, \
+        (among_followers(discounted), [_sim(discounted, c, o) for c, o in planted])
+
+
+def test_known_sources_are_compared_with_everyone_and_reported_as_such(scaffold_class, tmp_path):
+    folder, followers = scaffold_class
+    scaffold = tmp_path / "public_im2col.ipynb"
+    nbformat.write(sc.student_notebook("im2col"), scaffold)
+    out = tmp_path / "out"
+    pairs = S.similarity_report(sc.LAB, [folder], out, sources=[scaffold])
+    known = {p.a: p.similarity for p in pairs if p.kind == "known source"}
+    assert set(known) == {p.stem for p in folder.glob("*.ipynb")}  # every student, no source pair
+    assert all(p.b == "source:public_im2col" for p in pairs if p.kind == "known source")
+    # the followers match the public scaffold even though the class shares it
+    assert min(known[f] for f in followers) > 0.5 > max(known[x] for x in ("loops", "reference"))
+    rows = list(csv.reader(open(out / "similarity.csv", newline="")))
+    assert ["follower_0", "source:public_im2col"] == [r for r in rows if r[0] == "follower_0"
+                                                     and r[3] == "known source"][0][:2]
+    assert "(known source)" in (out / "similarity.html").read_text()
+
+
 @pytest.mark.parametrize("lab", [lab.name for lab in all_labs()])
 def test_every_lab_starter_is_boilerplate_and_a_disguised_solution_is_caught(lab, tmp_path):
     """The method is the lab's, not lab 3's: in every lab the starters share nothing, and the
@@ -125,7 +179,8 @@ def test_the_csv_has_every_pair_once_sorted_from_the_most_similar(klass, report)
     out, _ = report
     with open(out / "similarity.csv", newline="") as f:
         rows = list(csv.reader(f))
-    assert rows[0] == ["submission_a", "submission_b", "similarity"]
+    assert rows[0] == ["submission_a", "submission_b", "similarity", "kind"]
+    assert {r[3] for r in rows[1:]} == {"students"}
     ids = {p.stem for p in klass[0].glob("*.ipynb")}
     pairs = [frozenset(r[:2]) for r in rows[1:]]
     assert len(pairs) == len(set(pairs)) == len(ids) * (len(ids) - 1) // 2
