@@ -143,7 +143,7 @@ def choose(requested: str | None = None) -> Isolation:
         "or grade with --no-isolation to accept that")
 
 
-def student_env(workdir: Path, environ: dict | None = None) -> dict:
+def student_env(environ: dict | None = None) -> dict:
     env = {k: v for k, v in (os.environ if environ is None else environ).items() if k in KEPT_ENV}
     env.update(HOME="/tmp", MPLCONFIGDIR="/tmp/matplotlib", PYTHONDONTWRITEBYTECODE="1",
                JUPYTER_RUNTIME_DIR="/tmp/jupyter-runtime")
@@ -199,7 +199,7 @@ def popen(iso: Isolation, cmd: list[str], workdir: Path, log, memory_bytes: int 
                                 stdin=subprocess.DEVNULL, start_new_session=True,
                                 env=dict(os.environ if environ is None else environ),
                                 preexec_fn=_limits(memory_bytes, False))
-    env = student_env(workdir, environ)
+    env = student_env(environ)
     if iso.kind == BWRAP:
         return subprocess.Popen(bwrap_argv(workdir, iso.uid) + cmd, stdout=log, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True, env=env,

@@ -126,8 +126,9 @@ def origin(path: Path, top: Path) -> Origin:
         keys = [str(_field(s, k)) for s in submitters for k in ("sid", "email", "name") if _field(s, k)]
         created = _field(entry, "created_at")
         when = created if isinstance(created, datetime) else _parse_time(str(created)) if created else None
-        return Origin(keys, when, "gradescope" if when else "file time", source="Gradescope export") \
-            if when else Origin(keys, mtime, "file time", source="Gradescope export")
+        if when:
+            return Origin(keys, when, "gradescope", source="Gradescope export")
+        return Origin(keys, mtime, "file time", source="Gradescope export")
     parts = path.relative_to(top).parts if top.is_dir() and path != top else (path.name,)
     for part in parts:
         m = MOODLE.match(part)

@@ -414,11 +414,11 @@ def grade_folder(ag_dir: Path, expected: dict, cell_timeout: float, deadline: fl
     processes is left.
     """
     ag_dir = Path(ag_dir)
-    result = {"status": GRADED, "reason": "", "questions": {}, "isolation": iso.kind}
+    result = {"status": GRADED, "reason": "", "questions": {}, "isolation": iso.kind, "notes": []}
     if iso.kind == isolation.NONE:
-        result["notes"] = ["Not isolated: graded with --no-isolation, the notebook ran as the grader's own user."]
+        result["notes"].append("Not isolated: graded with --no-isolation, the notebook ran as the grader's own user.")
     notebook = submitted_notebook(ag_dir / "submission")
-    result["notes"] = result.get("notes", []) + adopt(notebook, ag_dir / "source")
+    result["notes"] += adopt(notebook, ag_dir / "source")
     add_guard(notebook)
     names = case_names(ag_dir / "source" / "tests")
     # otter appends to __init__.py and rewrites otter_config.json (without any token); the
@@ -430,7 +430,6 @@ def grade_folder(ag_dir: Path, expected: dict, cell_timeout: float, deadline: fl
     start = time.time()
     finished, survivors = run_otter(ag_dir, cell_timeout, deadline, log_path, iso, memory_gb)
     seconds = time.time() - start
-    result.setdefault("notes", [])
     if survivors:
         result.update(status=CRASHED, reason=(
             f"{len(survivors)} processes of the notebook could not be ended: no result is given"))
