@@ -24,13 +24,18 @@ log = logging.getLogger(__name__)
 
 PACKAGE = Path(__file__).resolve().parent
 # What the zip carries beyond otter's own files: our run_autograder, which runs our grading
-# runner (the one `grade` runs) with the guard cell beside it.
+# runner (the one `grade` runs) with the judge, its tests' helpers and the guard cell beside it.
 ZIP_EXTRAS = {
     "run_autograder": PACKAGE / "gradescope" / "run_autograder",
     "dllab_runner.py": PACKAGE / "runner.py",
     "dllab_isolation.py": PACKAGE / "isolation.py",
+    "dllab_judge.py": PACKAGE / "judge.py",
+    "dllab_checks.py": SUPPORT / "dllab_checks.py",
+    "dllab_wire.py": SUPPORT / "dllab_wire.py",
     "dllab_guard.py": PACKAGE / "cells" / "guard.py",
 }
+# What otter puts beside the notebook: the kernel's side of the judge's calls, and the facts.
+KERNEL_FILES = ("dllab_checks.py", "dllab_wire.py", "dllab_kernel.py")
 
 
 def _is_hidden(node: ast.FunctionDef) -> bool:
@@ -94,8 +99,9 @@ def build_zip(lab: Lab, stage: Path, zip_path: Path):
 
     (stage / "otter_config.json").write_text(json.dumps(otter_config_for_zip(lab), indent=2))
     (stage / "requirements.txt").write_text("\n".join(grading_requirements()) + "\n")
-    shutil.copy(SUPPORT / "dllab_checks.py", stage / "dllab_checks.py")
-    files = ["dllab_checks.py", lab.facts_name] + [p.name for p in stage.glob("dllab_cases_*.pkl")]
+    for name in KERNEL_FILES:
+        shutil.copy(SUPPORT / name, stage / name)
+    files = [*KERNEL_FILES, lab.facts_name] + [p.name for p in stage.glob("dllab_cases_*.pkl")]
     if lab.datasets:  # grading re-runs the student's training: the data travels with the zip
         for filename in lab.datasets:
             dllab_data.write_course_file(filename, stage / "datasets")

@@ -19,13 +19,13 @@ What it adds to otter's own run:
   once, so that otter's last cell (the tests not yet run) and the results are done before the
   deadline, with every mark earned until then; a kernel that cannot be interrupted is killed at
   the deadline itself, and the result still says why;
-- after grading, the tests and support files the grading read are compared with the zip's; a
-  submission that rewrote or deleted them is `tampered`, with no marks;
+- the tests run in the judge (judge.py), in this process, never in the student's kernel:
+  the notebook's last cell answers the judge's calls, and the student's side of the grading
+  folder holds neither the hidden tests nor their answers;
 - messages of hidden cases without the test's source line.
 """
 
 import ast
-import hashlib
 import json
 import os
 import re
@@ -33,29 +33,29 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from pathlib import Path
 
-try:
-    from . import isolation  # as autograder.runner, in the package
-except ImportError:
-    import dllab_isolation as isolation  # as dllab_runner.py, beside it in the zip
+try:  # as autograder.runner, in the package
+    from . import isolation
+    from . import judge
+except ImportError:  # as dllab_runner.py, beside them in the zip
+    import dllab_isolation as isolation
+    import dllab_judge as judge
 # A submission's statuses (the gradebook's "status" column).
-GRADED, INVALID, TIMEOUT, CRASHED, TAMPERED = "graded", "invalid", "timeout", "crashed", "tampered"
+GRADED, INVALID, TIMEOUT, CRASHED = "graded", "invalid", "timeout", "crashed"
 # Seconds kept, after every student cell has had its time, for otter's last cell (the tests not
 # yet run) and for writing the results.
 RESERVE = 60
 MAX_LOG = 20_000  # characters of a failed run's output kept for its reason
 # Written by the otter child in the results folder: one JSON line per interrupted cell.
 INTERRUPTED_LOG = "dllab-interrupted-cells.jsonl"
-# Written by the otter child, on the student's side: each case's verdict as plain JSON (never a
-# pickle, which runs code when the judge reads it), at most MAX_RESULTS bytes.
-CASES_FILE = "dllab-cases.json"
-MAX_RESULTS = 5_000_000
 # Characters of one message from the student's side shown in feedback and results.json.
 MAX_MESSAGE = 2_000
 HERE = Path(__file__).resolve().parent
+CASES_ENV = "DLLAB_CASES_DIR"  # where the tests' helpers find the hidden cases (dllab_checks)
 
 
 class NotebookError(Exception):
@@ -147,16 +147,6 @@ def add_guard(notebook: Path):
     nbformat.write(nb, str(notebook))
 
 
-def _names_the_tests_take(tests_dir: Path) -> set[str]:
-    """What the lab's test cases take from the notebook (its graded functions and variables)."""
-    names = set()
-    for path in Path(tests_dir).glob("*.py"):
-        for node in ast.parse(path.read_text()).body:
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
-                names.update(a.arg for a in node.args.args)
-    return names
-
-
 def _names_defined(nb) -> set[str]:
     defined = set()
     for cell in nb.cells:
@@ -184,7 +174,7 @@ def adopt(notebook: Path, source: Path) -> list[str]:
     if nb.metadata.get("otter", {}).get("assignment_name"):
         return []
     lab = json.loads((Path(source) / "otter_config.json").read_text())["assignment_name"]
-    wanted = _names_the_tests_take(Path(source) / "tests")
+    wanted = set(judge.names_the_tests_take(Path(source) / "tests"))
     found = wanted & _names_defined(nb)
     if not wanted or len(found) * 2 < len(wanted):
         raise NotebookError(f"{Path(notebook).name}: not a notebook of {lab} (it has no otter metadata "
@@ -196,30 +186,29 @@ def adopt(notebook: Path, source: Path) -> list[str]:
             f"defines {len(found)} of the {len(wanted)} names {lab}'s tests need, and was graded as {lab}."]
 
 
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def add_serve_cell(notebook: Path, ag_dir: Path):
+    """The notebook's last cell: the kernel answers the judge's calls (dllab_kernel.serve)."""
+    import nbformat
+
+    nb = read_notebook(notebook)
+    cell = nbformat.v4.new_code_cell(judge.SERVE_CELL.format(path=str(Path(ag_dir) / judge.SOCKET_NAME)))
+    cell.pop("id", None)
+    nb.cells.append(cell)
+    nbformat.write(nb, str(notebook))
 
 
-def expected_from_source(source: Path) -> dict:
-    """The files, relative to the submission folder, that grading reads, with their digests:
-    otter copies source/tests/ to tests/ and the contents of source/files/ beside the notebook."""
-    source, out = Path(source), {}
-    for path in sorted((source / "tests").glob("*.py")):
-        out[f"tests/{path.name}"] = _sha(path.read_bytes())
-    files = source / "files"
-    for path in sorted(files.rglob("*")) if files.is_dir() else []:
-        if path.is_file():
-            out[str(path.relative_to(files))] = _sha(path.read_bytes())
-    return out
-
-
-def changed_files(expected: dict, submission: Path) -> list[str]:
-    changed = []
-    for name, digest in expected.items():
-        path = Path(submission) / name
-        if not path.is_file() or _sha(path.read_bytes()) != digest:
-            changed.append(name)
-    return sorted(changed)
+def withhold_answers(source: Path):
+    """What the student's side gets of the zip: each test file reduced to its question's name
+    and points (the notebook's own `grader.check` then runs nothing there), and no hidden
+    cases. The judge reads the tests and cases from its own copy."""
+    for path in sorted(Path(source).glob("tests/*.py")):
+        tree = ast.parse(path.read_text())
+        kept = [node for node in tree.body if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id in ("OK_FORMAT", "name", "points") for t in node.targets)]
+        path.write_text("from otter.test_files import test_case  # noqa: F401\n\n"
+                        + "\n".join(ast.unparse(node) for node in kept) + "\n")
+    for path in Path(source).glob("files/dllab_cases_*"):
+        path.unlink()
 
 
 # "Error at line 12 in test q4:\n      <the test's source line>\nAssertionError: ..."
@@ -248,7 +237,8 @@ def _otter_child(ag_dir: str, cell_timeout: float, soft_deadline: float, hard_de
 
     def cell_limit(cell):
         now = time.time()
-        if cell.source.startswith("from otter.execute import Checker"):  # otter's last cell
+        # otter's last cell, and ours before it that answers the judge: the grading's deadline
+        if cell.source.startswith("from otter.execute import Checker") or judge.SERVE_PREFIX in cell.source:
             limit = max(1, int(hard_deadline - now))
         else:
             limit = max(2, int(min(cell_timeout, soft_deadline - now)))
@@ -259,6 +249,8 @@ def _otter_child(ag_dir: str, cell_timeout: float, soft_deadline: float, hard_de
         """nbclient's hook after each cell: a KeyboardInterrupt at the cell's limit was ours."""
         begun, limit = started.pop(id(cell), (None, None))
         content = (execute_reply or {}).get("content", {})
+        if judge.SERVE_PREFIX in cell.source:  # the judge's cases say what they missed
+            return
         if begun is None or content.get("ename") != "KeyboardInterrupt" or time.time() - begun < limit - 1:
             return
         with open(Path(ag_dir) / "results" / INTERRUPTED_LOG, "a") as f:
@@ -273,20 +265,6 @@ def _otter_child(ag_dir: str, cell_timeout: float, soft_deadline: float, hard_de
 
     otter.execute.Config = config_with_limits
     run_autograder_main(ag_dir, logo=False, otter_run=True)
-    _write_cases(Path(ag_dir))
-
-
-def _write_cases(ag_dir: Path):
-    """otter's results (a dill pickle, read here on the student's side) as plain data for the judge."""
-    import dill
-
-    with open(ag_dir / "results" / "results.pkl", "rb") as f:
-        results = dill.load(f)
-    cases = {name: [{"name": r.test_case.name, "hidden": bool(r.test_case.hidden), "passed": bool(r.passed),
-                     "points": float(r.test_case.points or 0), "message": str(r.message)}
-                    for r in test_file.test_case_results]
-             for name, test_file in results.results.items()}
-    (ag_dir / "results" / CASES_FILE).write_text(json.dumps(cases))
 
 
 # otter_config.json's "seed" makes otter put `np_<ID>.random.seed(42)` and `random_<ID>.seed(42)`
@@ -321,12 +299,24 @@ def interrupted_cells_notes(ag_dir: Path) -> list[str]:
 
 
 def run_otter(ag_dir: Path, cell_timeout: float, deadline: float, log_path: Path,
-              iso: "isolation.Isolation", memory_gb: float | None = None) -> tuple[bool, list[int]]:
-    """Run otter on ag_dir, on the student's side of `iso`; (finished before the deadline,
-    ids of the student's processes still alive once it was ended: none, or no result counts)."""
+              iso: "isolation.Isolation", tests_dir: Path, memory_gb: float | None = None):
+    """Run otter on ag_dir, on the student's side of `iso`, while the judge runs `tests_dir`
+    against its kernel; (finished before the deadline, ids of the student's processes still
+    alive once it was ended: none, or no result counts, the verdicts or None)."""
     start = time.time()
     hard = start + deadline
     soft = hard - min(RESERVE, deadline / 4)
+    channel = judge.Channel.listening(ag_dir, hard)
+    verdicts = {}
+
+    def run_judge():
+        try:
+            verdicts["cases"] = judge.judge(tests_dir, channel)
+        except Exception as e:  # the grader's own fault: said, never a student's mark
+            verdicts["error"] = f"{type(e).__name__}: {e}"
+
+    thread = threading.Thread(target=run_judge, daemon=True)
+    thread.start()
     # the zip's own copy of this file: inside the sandbox nothing else of the grader is visible
     cmd = [sys.executable, str(ag_dir / "source" / "dllab_runner.py"), "_otter", str(ag_dir),
            str(cell_timeout), str(soft), str(hard)]
@@ -338,7 +328,11 @@ def run_otter(ag_dir: Path, cell_timeout: float, deadline: float, log_path: Path
         except subprocess.TimeoutExpired:
             finished = False
         survivors = isolation.end_all(iso, proc)  # also what a finished run left behind
-    return finished and proc.returncode == 0, survivors
+    channel.stop()
+    thread.join()
+    if "error" in verdicts:
+        raise RuntimeError(f"the judge failed: {verdicts['error']}")
+    return finished and proc.returncode == 0, survivors, verdicts.get("cases")
 
 
 def case_names(tests_dir: Path) -> dict[str, list[str]]:
@@ -361,16 +355,6 @@ def _bounded(text, limit: int = MAX_MESSAGE) -> str:
     """Text from the student's side, cut to `limit` characters: what crosses to the student."""
     text = str(text)
     return text if len(text) <= limit else text[:limit] + f"\n[{len(text) - limit} more characters cut]"
-
-
-def read_cases(path: Path) -> dict:
-    """The otter child's verdicts (plain JSON, size-capped); ValueError when they are not that."""
-    if not path.is_file() or path.stat().st_size > MAX_RESULTS:
-        raise ValueError("no readable verdicts")
-    data = json.loads(path.read_text())
-    if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
-        raise ValueError("verdicts of the wrong shape")
-    return data
 
 
 def summarise(cases: dict, case_names: dict[str, list[str]], points: dict[str, float]) -> dict:
@@ -405,22 +389,23 @@ def _crash_reason(log_text: str) -> str:
     return f"grading failed: {tail[:300]}"
 
 
-def grade_folder(ag_dir: Path, expected: dict, cell_timeout: float, deadline: float,
+def grade_folder(ag_dir: Path, tests_dir: Path, cell_timeout: float, deadline: float,
                  iso: "isolation.Isolation", points: dict[str, float], memory_gb: float | None = None) -> dict:
-    """Grade the one notebook in ag_dir/submission; ag_dir is laid out as Gradescope's /autograder.
+    """Grade the one notebook in ag_dir/submission; ag_dir is laid out as Gradescope's /autograder,
+    without the answers (withhold_answers); `tests_dir` is the judge's own copy of the tests.
 
-    The judge's side: what it needs from the zip is read before the student's code starts, and
-    what comes back from it afterwards is read as bounded plain data, once none of its
-    processes is left.
+    The judge's side: it runs the tests against the kernel while the notebook's last cell
+    answers, and gives a result only once none of the student's processes is left.
     """
     ag_dir = Path(ag_dir)
     result = {"status": GRADED, "reason": "", "questions": {}, "isolation": iso.kind, "notes": []}
     if iso.kind == isolation.NONE:
         result["notes"].append("Not isolated: graded with --no-isolation, the notebook ran as the grader's own user.")
     notebook = submitted_notebook(ag_dir / "submission")
-    result["notes"] += adopt(notebook, ag_dir / "source")
+    result["notes"] += adopt(notebook, Path(tests_dir).parent)
     add_guard(notebook)
-    names = case_names(ag_dir / "source" / "tests")
+    add_serve_cell(notebook, ag_dir)
+    names = case_names(tests_dir)
     # otter appends to __init__.py and rewrites otter_config.json (without any token); the
     # folders around them stay the judge's
     (ag_dir / "__init__.py").touch()
@@ -428,17 +413,13 @@ def grade_folder(ag_dir: Path, expected: dict, cell_timeout: float, deadline: fl
                                       ag_dir / "source" / "otter_config.json"])
     log_path = ag_dir.parent / "dllab-run.log"  # outside the student's reach
     start = time.time()
-    finished, survivors = run_otter(ag_dir, cell_timeout, deadline, log_path, iso, memory_gb)
+    finished, survivors, cases = run_otter(ag_dir, cell_timeout, deadline, log_path, iso, tests_dir, memory_gb)
     seconds = time.time() - start
     if survivors:
         result.update(status=CRASHED, reason=(
             f"{len(survivors)} processes of the notebook could not be ended: no result is given"))
         return result
     result["notes"] += interrupted_cells_notes(ag_dir / "results")
-    try:
-        cases = read_cases(ag_dir / "results" / CASES_FILE)
-    except (ValueError, OSError):
-        cases = None
     if cases is None:
         log_text = log_path.read_text(errors="replace")[-MAX_LOG:] if log_path.exists() else ""
         if not finished and seconds >= deadline - 1:
@@ -453,11 +434,6 @@ def grade_folder(ag_dir: Path, expected: dict, cell_timeout: float, deadline: fl
         result.update(status=TIMEOUT, reason=(
             f"the notebook ran past the grading deadline ({deadline:.0f} s): the cells still "
             "running then were interrupted; the marks earned until then are kept"))
-    changed = changed_files(expected, ag_dir / "submission")
-    if changed:
-        result.update(status=TAMPERED, questions={}, reason=(
-            "the notebook changed or deleted files the grading reads "
-            f"({', '.join(changed[:5])}): its results cannot be trusted"))
     return result
 
 
@@ -555,12 +531,14 @@ def _grade_in_scratch(source: Path, submitted: Path, limits: dict, iso: "isolati
         root = Path(tmp) / "autograder"
         _layout(root)
         shutil.copytree(source, root / "source", dirs_exist_ok=True)
+        withhold_answers(root / "source")
         try:
             path = notebook_from(submitted, root / "submission") if submitted.is_file() \
                 else submitted_notebook(submitted)
             if path.parent != root / "submission":
                 shutil.copy(path, root / "submission" / path.name)
-            result = grade_folder(root, expected_from_source(root / "source"), limits["cell_timeout"],
+            os.environ[CASES_ENV] = str(source / "files")  # the judge's hidden cases
+            result = grade_folder(root, source / "tests", limits["cell_timeout"],
                                   limits["timeout"], iso, _points(facts), limits.get("memory_limit_gb"))
         except NotebookError as e:
             result = {"status": INVALID, "reason": str(e), "questions": {}}

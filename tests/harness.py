@@ -5,12 +5,23 @@ with one or more functions replaced by a wrong (or an alternative correct) imple
 """
 
 import os
+import socket
+import sys
+import threading
+import time
 from dataclasses import dataclass
 
 import pytest
 
+from autograder import judge
 from autograder.labs import Lab
+from autograder.support import dllab_checks, dllab_wire
 from autograder.testfiles import load_test_file
+
+# the kernel's module imports its helpers by the names the zip gives them
+sys.modules.setdefault("dllab_checks", dllab_checks)
+sys.modules.setdefault("dllab_wire", dllab_wire)
+from autograder.support import dllab_kernel  # noqa: E402
 
 
 @dataclass
@@ -26,8 +37,15 @@ class QuestionResult:
         return not self.failures and self.score == self.possible
 
 
-def run_question(lab_name: str, question: str, cases_dir, overrides=None, base=None) -> QuestionResult:
-    """Grade `question` of `lab_name` with the reference namespace, updated with `overrides`."""
+def run_question(lab_name: str, question: str, cases_dir, overrides=None, base=None,
+                 judged: bool = False) -> QuestionResult:
+    """Grade `question` of `lab_name` with the reference namespace, updated with `overrides`.
+
+    judged=False: as the student's `grader.check` runs it, in one namespace. judged=True: as
+    grading runs it, the tests with the judge's stand-ins in this thread, the namespace
+    answering from another thread over a socket pair (dllab_kernel.answer), everything that
+    crosses encoded and decoded as it is between the kernel and the judge.
+    """
     lab = Lab(lab_name)
     if lab.cases_file.exists() and not (cases_dir / lab.cases_name).exists():
         pytest.skip(f"{lab_name}: no hidden cases (its data set is not available here)")
@@ -36,6 +54,8 @@ def run_question(lab_name: str, question: str, cases_dir, overrides=None, base=N
     old = os.environ.get("DLLAB_CASES_DIR")
     os.environ["DLLAB_CASES_DIR"] = str(cases_dir)
     try:
+        if judged:
+            return _judged(lab, question, env)
         test = load_test_file(lab.tests_dir / f"{question}.py")
         test.run(env)
     finally:
@@ -43,15 +63,31 @@ def run_question(lab_name: str, question: str, cases_dir, overrides=None, base=N
             os.environ.pop("DLLAB_CASES_DIR", None)
         else:
             os.environ["DLLAB_CASES_DIR"] = old
-    failures, hidden_failed, public_failed = [], 0, 0
-    for r in test.test_case_results:
-        if not r.passed:
-            failures.append(r.message)
-            if r.test_case.hidden:
-                hidden_failed += 1
-            else:
-                public_failed += 1
-    return QuestionResult(test.score, test.possible, failures, hidden_failed, public_failed)
+    return _result([(r.test_case.hidden, r.passed, r.message) for r in test.test_case_results],
+                   test.score, test.possible)
+
+
+def _result(rows, score, possible) -> QuestionResult:
+    failures = [message for _, passed, message in rows if not passed]
+    hidden_failed = sum(1 for hidden, passed, _ in rows if hidden and not passed)
+    public_failed = sum(1 for hidden, passed, _ in rows if not hidden and not passed)
+    return QuestionResult(score, possible, failures, hidden_failed, public_failed)
+
+
+def _judged(lab: Lab, question: str, env: dict) -> QuestionResult:
+    judge_end, kernel_end = socket.socketpair()
+    kernel = threading.Thread(target=dllab_kernel.answer, args=(kernel_end, env), daemon=True)
+    kernel.start()
+    channel = judge.Channel(time.time() + 600, judge_end)
+    try:
+        cases = judge.run_tests(lab.tests_dir, channel, only=question)[question]
+    finally:
+        dllab_wire.send(judge_end, {"op": "done"})
+        kernel.join(60)
+        judge_end.close()
+    possible = float(load_test_file(lab.tests_dir / f"{question}.py").possible)
+    score = min(possible, sum(c["points"] for c in cases if c["passed"]))
+    return _result([(c["hidden"], c["passed"], c["message"]) for c in cases], score, possible)
 
 
 def run_like_gradescope(zip_path, submission_files: dict, root, grading=None, env=None) -> dict:

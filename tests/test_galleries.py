@@ -29,9 +29,14 @@ def _entries(kind):
     return out
 
 
+# grader.check's way (one namespace) and grading's (the judge's stand-ins, the answers as data)
+WAYS = [pytest.param(False, id="checked"), pytest.param(True, id="judged")]
+
+
+@pytest.mark.parametrize("judged", WAYS)
 @pytest.mark.parametrize("lab,entry", _entries("WRONG"))
-def test_wrong_answer_loses_marks(lab, entry, cases_dir):
-    result = run_question(lab, entry.question, cases_dir, entry.overrides)
+def test_wrong_answer_loses_marks(lab, entry, cases_dir, judged):
+    result = run_question(lab, entry.question, cases_dir, entry.overrides, judged=judged)
     assert result.score < result.possible, (
         f"{entry.label!r} kept full marks on {entry.question}: the tests cannot tell it apart"
     )
@@ -39,7 +44,8 @@ def test_wrong_answer_loses_marks(lab, entry, cases_dir):
         assert any(fragment in m for m in result.failures), (fragment, result.failures)
 
 
+@pytest.mark.parametrize("judged", WAYS)
 @pytest.mark.parametrize("lab,entry", _entries("RIGHT"))
-def test_alternative_correct_answer_keeps_marks(lab, entry, cases_dir):
-    result = run_question(lab, entry.question, cases_dir, entry.overrides)
+def test_alternative_correct_answer_keeps_marks(lab, entry, cases_dir, judged):
+    result = run_question(lab, entry.question, cases_dir, entry.overrides, judged=judged)
     assert result.full_marks, f"{entry.label!r} lost marks on {entry.question}: {result.failures}"

@@ -116,13 +116,14 @@ def test_tampering_earns_no_mark_for_the_wrong_answer(graded, name):
     honest = float(rows["wrong_only"]["total"])
     assert float(row["total"]) <= honest, (name, row["status"], row["reason"], row["total"])
     # a tampering that breaks the kernel itself may also end in a timeout: still no marks
-    assert row["status"] in ("graded", "tampered", "timeout"), row["reason"]
+    assert row["status"] in ("graded", "timeout"), row["reason"]
 
 
-def test_rewriting_the_tests_is_reported_as_tampering(graded):
+def test_rewriting_the_tests_changes_nothing(graded):
+    """The tests beside the notebook are stubs; the judge runs its own copy (docs/integrity.md)."""
     rows, _ = graded
-    assert rows["tamper_rewrites_tests"]["status"] == "tampered"
-    assert "tests/q" in rows["tamper_rewrites_tests"]["reason"]
+    row = rows["tamper_rewrites_tests"]
+    assert row["status"] == "graded" and row["total"] == rows["wrong_only"]["total"], row
 
 
 @pytest.mark.parametrize("name", sorted(HARMLESS_BUT_BAD))

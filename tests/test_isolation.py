@@ -267,40 +267,80 @@ def test_without_a_sandbox_grade_refuses_unless_asked(lab, tmp_path):
     assert row["total"] == "45" and row["reason"].startswith("Not isolated: graded with --no-isolation")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="otter runs the hidden tests in the student's kernel, which must read them: "
-                          "the judge split (docs/integrity.md, 'What does not hold yet') is to come")
-def test_hidden_answers_cannot_be_looked_up(lab, tmp_path):
-    """The lookup of issue 19: conv2d_forward answers from the hidden cases file beside it."""
-    lookup = '''
-import pickle, numpy as _np
+LOOKUP = '''
+import glob, pickle, numpy as _np
+_FOUND = []
+for _pattern in ("**/dllab_cases_*", "../**/dllab_cases_*", "/autograder/**/dllab_cases_*",
+                 "/tmp/dllab-*/**/dllab_cases_*"):
+    try:
+        _FOUND += glob.glob(_pattern, recursive=True)
+    except OSError:
+        pass
 def conv2d_forward(X, W, b, stride=1, pad=0):
-    for c in pickle.load(open("dllab_cases_lab3_cnn_numpy.pkl", "rb"))["conv2d_forward/padding"] + \\
-             pickle.load(open("dllab_cases_lab3_cnn_numpy.pkl", "rb"))["conv2d_forward/stride_padding"]:
-        if c["args"][0].shape == _np.shape(X) and _np.array_equal(c["args"][0], X):
-            return c["expected"]
+    for path in _FOUND:
+        try:
+            cases = pickle.load(open(path, "rb"))
+        except Exception:
+            continue
+        for key in ("conv2d_forward/batch_channels", "conv2d_forward/padding", "conv2d_forward/stride_padding"):
+            for c in cases.get(key, []):
+                if c["args"][0].shape == _np.shape(X) and _np.array_equal(c["args"][0], X):
+                    return c["expected"]
     return _right(X, W[::-1, ::-1], b, stride, pad)
 '''
+
+
+@pytest.mark.parametrize("mechanism", ["bwrap", "user"])
+def test_hidden_answers_cannot_be_looked_up(lab, tmp_path, mechanism):
+    """The lookup of issue 19: conv2d_forward answers from any hidden cases file it can read."""
     nb = _solution(lab)
     cell = next(c for c in nb.cells if c.cell_type == "code" and "def conv2d_forward(" in c.source)
-    cell.source = cell.source.replace("def conv2d_forward(", "def _right(") + "\n" + lookup
+    cell.source = cell.source.replace("def conv2d_forward(", "def _right(") + "\n" + LOOKUP
     report = run_like_gradescope(lab.zip_path(lab.out_root), {f"{LAB}.ipynb": nbformat.writes(nb).encode()},
-                                 tmp_path / "autograder", LIMITS)
+                                 tmp_path / "autograder", LIMITS, env=dict(os.environ, DLLAB_ISOLATION=mechanism))
     gained = [t for t in report["tests"] if t["name"].startswith("q4") and t["status"] == "passed"
               and t["name"].endswith("(hidden)")]
     assert gained == [], [t["name"] for t in gained]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="the verdicts are still computed on the student's side (otter's checks in the "
-                          "kernel): the judge split is to come")
-def test_verdicts_forged_on_the_students_side_gain_nothing(lab, tmp_path):
-    """A process of the student's writes full-marks verdicts where the otter child writes its own."""
+@pytest.mark.parametrize("mechanism", ["bwrap", "user"])
+def test_verdicts_forged_on_the_students_side_gain_nothing(lab, tmp_path, mechanism):
+    """A process of the student's writes full-marks verdicts wherever verdicts were once
+    written on its side, and answers the judge in the kernel's place if it can."""
     forger = r'''
 import subprocess, sys
 _forge = """
-import glob, json, time
+import glob, json, socket, struct, threading, time
 end = time.time() + 300
+
+def hijack():
+    # answer the judge in the kernel's place: every function defined, every call a zero
+    while time.time() < end:
+        try:
+            s = socket.socket(socket.AF_UNIX)
+            s.connect("../dllab.sock")
+            break
+        except OSError:
+            time.sleep(0.01)
+    else:
+        return
+    while True:
+        head = s.recv(8)
+        if len(head) < 8:
+            return
+        n, = struct.unpack(">Q", head)
+        data = b""
+        while len(data) < n:
+            data += s.recv(n - len(data))
+        request = json.loads(data)
+        if request["op"] == "names":
+            answer = {name: {"$function": True} for name in request["names"]}
+        else:
+            answer = {"out": 0}
+        body = json.dumps(answer).encode()
+        s.sendall(struct.pack(">Q", len(body)) + body)
+
+threading.Thread(target=hijack, daemon=True).start()
 while time.time() < end:
     for path in glob.glob("/tmp/dllab-run-*/autograder/results") + glob.glob("../results"):
         verdicts = {f"q{i}": [{"name": "t", "hidden": False, "passed": True, "points": 99}] for i in range(1, 12)}
@@ -313,5 +353,5 @@ while time.time() < end:
 subprocess.Popen([sys.executable, "-c", _forge], start_new_session=True)
 '''
     report = run_like_gradescope(lab.zip_path(lab.out_root), {f"{LAB}.ipynb": _attack_notebook(lab, forger)},
-                                 tmp_path / "autograder", LIMITS)
+                                 tmp_path / "autograder", LIMITS, env=dict(os.environ, DLLAB_ISOLATION=mechanism))
     assert report["score"] <= HONEST, report["score"]

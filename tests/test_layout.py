@@ -4,8 +4,10 @@ Three places (docs/integrity.md, "The student's side and the judge"):
 - the student's kernel: the notebook's cells (`autograder/cells/`) and the modules shipped
   beside the notebook (`autograder/support/`): the labs' own libraries and otter, nothing of
   the grader's;
-- the judge: the grading runner and its sandbox (`runner.py`, `isolation.py`), shipped in
-  the zip as standalone files: the standard library, otter's stack, and each other;
+- the judge: the grading runner, its sandbox and the judge that runs the tests (`runner.py`,
+  `isolation.py`, `judge.py`), shipped in the zip as standalone files: the standard library,
+  otter's stack, each other, and the tests' helpers (`support/dllab_checks.py`,
+  `support/dllab_wire.py`, which the zip ships beside them too);
 - the instructor's machine: the rest of the package, which may use the judge's files (grade
   reads their results), never the other way round.
 """
@@ -22,7 +24,11 @@ PACKAGE = ROOT / "autograder"
 STDLIB = set(sys.stdlib_module_names)
 OTTER_STACK = {"nbformat", "otter", "dill", "traitlets"}
 KERNEL_LIBRARIES = {"numpy", "keras", "otter", "IPython"}
-JUDGE = {"runner.py": {"isolation", "dllab_isolation"}, "isolation.py": set()}
+# the support files import each other by the names they have beside the notebook
+SUPPORT_NAMES = {"dllab_checks", "dllab_wire"}
+JUDGE = {"runner.py": {"isolation", "dllab_isolation", "judge", "dllab_judge"}, "isolation.py": set(),
+         "judge.py": {"support", "numpy", *SUPPORT_NAMES}}
+JUDGE_HELPERS = {"dllab_checks.py", "dllab_wire.py"}
 
 
 def _imports(path: Path) -> set[str]:
@@ -49,7 +55,7 @@ def test_the_judges_files_stand_alone(name):
                          ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_the_kernels_files_use_nothing_of_the_grader(path):
     """They run in the student's kernel: nothing there may depend on the grader's own code."""
-    extra = _imports(path) - STDLIB - KERNEL_LIBRARIES
+    extra = _imports(path) - STDLIB - KERNEL_LIBRARIES - SUPPORT_NAMES
     if path.name == "__init__.py" and path.parent.name == "cells":
         return  # cells/__init__.py is the instructor's reader of the cell files, not a cell
     assert not extra, f"{path.name} imports {sorted(extra)}"
@@ -68,4 +74,5 @@ def test_the_zip_ships_the_judge_that_grade_runs():
 
     shipped = {name: path.name for name, path in ZIP_EXTRAS.items()}
     assert set(RUNNER_FILES) <= set(shipped)
-    assert {shipped[f] for f in RUNNER_FILES if f.endswith(".py") and f != "dllab_guard.py"} == set(JUDGE)
+    judge = {shipped[f] for f in RUNNER_FILES if f.endswith(".py") and f != "dllab_guard.py"}
+    assert judge == set(JUDGE) | JUDGE_HELPERS

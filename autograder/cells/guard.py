@@ -7,6 +7,9 @@
   that holds all the memory the grading allows would kill the kernel at the next product of
   matrices (measured: "OpenBLAS error: Memory allocation still failed after 10 retries",
   every mark lost). One product here takes the buffers before any cell of the student's.
+- The notebook's last cell answers the judge (dllab_kernel.serve): its modules (sockets,
+  JSON, base64) are loaded here, while there is memory to load them; after a cell that held
+  all of it, importing them failed and the judge got no answer (measured: every mark lost).
 Names start with _dllab_: this runs in the student's namespace.
 """
 # Added by the course's grader before the submission's first cell.
@@ -53,4 +56,11 @@ try:
     _dllab_np.ones((512, 512)) @ _dllab_np.ones((512, 512))
     del _dllab_np
 except Exception:  # a notebook graded without numpy: nothing to prepare
+    pass
+
+try:
+    import dllab_kernel as _dllab_kernel  # noqa: F401
+
+    del _dllab_kernel
+except ImportError:  # only the autograder puts it beside the notebook
     pass

@@ -84,6 +84,8 @@ def call(fn, name, *args, case=None, **kwargs):
     never the inputs' values); when `fn` raises, the AssertionError names the function, the
     case, the exception and the student's own line that raised it (see raised_message).
     """
+    if isinstance(fn, Remote):  # grading: the function runs in the student's kernel
+        return fn.channel.call(fn.name, name, args, kwargs, case)
     assert fn is not None, (
         f"`{name}` is not defined: run the cell that defines it, and keep its name and "
         f"signature as given"
@@ -680,6 +682,7 @@ def describe_layers(model, name):
     Dense(84) + ReLU() describe the same network.
     """
     assert model is not None, f"`{name}` returned None: the function is still a stub"
+    _refused(model)
     assert hasattr(model, "layers") and hasattr(model, "count_params"), (
         f"`{name}` should return a keras.Model, got {type(model).__name__}")
     rows = []
@@ -785,6 +788,7 @@ def assert_compiled_for_integer_labels(model, name):
     """
     import keras
 
+    _refused(model)
     assert getattr(model, "compiled", False), (
         f"{name}: the model is not compiled; compile it before returning it, as the docstring says")
     optimizer = type(getattr(model, "optimizer", None)).__name__
@@ -878,6 +882,7 @@ def _checked_runs(model, name):
     """(operation, output shape) of every layer `model` runs, in order, or an AssertionError
     saying why the grader cannot follow the model (not a model, subclassed, no input)."""
     assert model is not None, f"`{name}` is None or not defined: run the cells that build and train it"
+    _refused(model)
     import keras
 
     assert isinstance(model, keras.Model), f"`{name}` should be a trained keras.Model, got {type(model).__name__}"
@@ -964,13 +969,14 @@ def _builtin_activation(fn, rank, name, where):
     return own
 
 
-def _rebuilt_layer(op, shape, name, position):
-    """A new layer of `op`'s built-in class with `op`'s configuration (no weights yet)."""
+def _layer_spec(op, shape, name, position):
+    """(class name, configuration) of a new layer of `op`'s built-in class with `op`'s
+    configuration, activations named; an AssertionError where the grader cannot copy `op`."""
     import keras
 
     where = _where(position, op)
     if not isinstance(op, keras.layers.Layer):  # keras.ops.relu(x) in a functional model
-        return keras.layers.Activation(_builtin_activation(op, len(shape), name, where))
+        return "Activation", {"activation": _builtin_activation(op, len(shape), name, where)}
     assert _builtin_layer_class(op), (
         f"`{name}`: {where} is a class of its own; the grader measures a copy of the model built "
         f"from Keras' own layers: build it from keras.layers, Sequential or functional")
@@ -987,15 +993,41 @@ def _rebuilt_layer(op, shape, name, position):
     for key in _ACTIVATION_KEYS:
         if key in config:
             config[key] = _builtin_activation(getattr(op, key), rank, name, where)
+    _assert_plain_config(config, name, where)
+    return cls.__name__, config
+
+
+def _assert_plain_config(config, name, where):
     odd = [k for k, v in config.items() if type(v) in (dict, list) and "module" in repr(v)]
     assert not odd, (
         f"`{name}`: {where} holds {', '.join(odd)} of its own; the grader measures a copy built "
         f"from Keras' own layers and cannot copy that")
+
+
+def _layer_from_spec(kind, config, name, where):
+    """A new layer of Keras' own class `kind`: what the judge builds from a layer's spec."""
+    import keras
+
+    cls = getattr(keras.layers, str(kind), None)
+    assert (isinstance(cls, type) and issubclass(cls, keras.layers.Layer)
+            and cls.__module__.startswith("keras.") and cls.__name__ not in _RUNS_FOREIGN_CODE), (
+        f"`{name}`: {where} is not one of Keras' own layers")
+    assert type(config) is dict, f"`{name}`: {where} has no configuration"
+    config = {str(k): v for k, v in config.items() if not str(k).endswith(_TRAINING_ONLY)}
+    config["dtype"] = "float32"
+    config.pop("name", None)
+    _assert_plain_config(config, name, where)
     try:
         return cls.from_config(config)
     except Exception as e:
         raise AssertionError(f"`{name}`: {where} cannot be rebuilt from its configuration "
-                             f"({type(e).__name__}: {str(e).splitlines()[0][:160]})")
+                             f"({type(e).__name__}: {str(e).splitlines()[0][:160] if str(e) else ''})")
+
+
+def _rebuilt_layer(op, shape, name, position):
+    """A new layer of `op`'s built-in class with `op`'s configuration (no weights yet)."""
+    kind, config = _layer_spec(op, shape, name, position)
+    return _layer_from_spec(kind, config, name, _where(position, op))
 
 
 def rebuilt_copy(model, name, input_shape):
@@ -1062,3 +1094,114 @@ def measured_accuracy(copy, x, y, name):
         f"`{name}`: the measured copy gives outputs of shape {probs.shape}, expected "
         f"({labels.shape[0]}, number of classes)")
     return float((probs.argmax(axis=1) == labels).mean())
+
+
+# --- the judge's side: the student's objects as data ---------------------------------------
+#
+# In grading, the tests run in the judge's process and the student's code in the student's
+# kernel (docs/integrity.md). A model crosses as a spec (model_spec, in the kernel): its
+# layers' built-in classes and configurations, their weights, its input and its compile
+# settings; the judge rebuilds a genuine Keras model from Keras' own classes (model_from_spec),
+# and the tests read that. What could not be copied crosses as the reason, raised by the first
+# check that reads the model.
+
+class RefusedModel:
+    """A model of the student's that the grader could not copy; `why` says why."""
+
+    def __init__(self, why):
+        self.why = str(why)
+
+    def __repr__(self):
+        return "<a model the grader could not copy>"
+
+
+def _refused(model):
+    if isinstance(model, RefusedModel):
+        raise AssertionError(model.why)
+
+
+def model_spec(value, name):
+    """`value` as a spec the judge can rebuild, when it is a Keras model; else None.
+
+    Runs in the student's kernel, where the live model is: it follows the layers as the model
+    runs them (nested models opened, activations told by what they compute, as rebuilt_copy
+    does). A model that cannot be copied gives {"refused": the reason}.
+    """
+    keras = _sys.modules.get("keras")
+    if keras is None or not isinstance(value, keras.Model):
+        return None
+    try:
+        runs = _checked_runs(value, name)
+        assert _is_chain(value), (
+            f"`{name}`: the grader measures a copy of the model and copies only layers run one "
+            f"after the other (Sequential, or a functional chain), as the docstring asks")
+        layers = []
+        for position, (op, shape) in enumerate(runs, start=1):
+            kind, config = _layer_spec(op, shape, name, position)
+            layers.append({"class": kind, "config": config,
+                           "weights": _weight_values(op, name, position)})
+        compiled = bool(getattr(value, "compiled", False))
+        return {"input_shape": list(_shape(value.inputs[0].shape)), "layers": layers,
+                "compiled": compiled, "compile": value.get_compile_config() if compiled else None}
+    except AssertionError as e:
+        return {"refused": str(e)}
+    except Exception as e:  # whatever the model's own code raised while it was read
+        return {"refused": f"`{name}`: the grader could not read the model ({type(e).__name__})"}
+
+
+def model_from_spec(spec, name="the model"):
+    """A keras.Sequential of Keras' own layers built from `spec` (data from the student's
+    side, checked as it is read), holding its weights and compiled as it was; or a
+    RefusedModel saying why not."""
+    import keras
+
+    if type(spec) is not dict:
+        return RefusedModel(f"`{name}`: the grader received no readable model")
+    if "refused" in spec:
+        return RefusedModel(spec["refused"])
+    try:
+        layers, shapes = [], []
+        for position, layer in enumerate(spec["layers"], start=1):
+            where = f"layer {position} ({layer['class']})"
+            layers.append(_layer_from_spec(layer["class"], layer["config"], name, where))
+            shapes.append([tuple(_asarray(w).shape) for w in layer["weights"]])
+        input_shape = tuple(None if d is None else int(d) for d in spec["input_shape"][1:])
+        try:
+            copy = keras.Sequential([keras.Input(shape=input_shape), *layers])
+        except Exception as e:
+            raise AssertionError(f"`{name}`: its layers cannot be rebuilt for inputs of shape "
+                                 f"{input_shape} ({type(e).__name__})")
+        for position, (layer, values) in enumerate(zip(layers, spec["layers"]), start=1):
+            values = [_asarray(w, dtype=_ma.dtype("float32")) for w in values["weights"]]
+            want = [tuple(v.shape) for v in layer.weights]
+            assert [tuple(v.shape) for v in values] == want, (
+                f"`{name}`: the weights of layer {position} do not fit the layer")
+            for variable, value in zip(layer.weights, values):
+                variable.assign(value)
+        if spec.get("compiled") and type(spec.get("compile")) is dict:
+            try:
+                copy.compile_from_config(spec["compile"])
+            except Exception as e:
+                raise AssertionError(f"`{name}`: the grader cannot compile a copy of the model as it "
+                                     f"was compiled ({type(e).__name__}: {str(e)[:160]}); compile "
+                                     f"with Keras' own optimizers, losses and metrics")
+        return copy
+    except AssertionError as e:
+        return RefusedModel(e)
+    except (KeyError, TypeError, ValueError, IndexError) as e:
+        return RefusedModel(f"`{name}`: the grader received a model it cannot read ({type(e).__name__})")
+
+
+class Remote:
+    """The judge's stand-in for a function of the student's: calling it (directly or through
+    `call`) runs the function in the student's kernel and returns what it returned, as data."""
+
+    def __init__(self, name, channel):
+        self.name = name
+        self.channel = channel
+
+    def __call__(self, *args, **kwargs):
+        return call(self, self.name, *args, **kwargs)
+
+    def __repr__(self):
+        return f"<the notebook's function {self.name}>"
