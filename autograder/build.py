@@ -5,7 +5,6 @@ import contextlib
 import json
 import logging
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -15,27 +14,30 @@ from pathlib import Path
 import nbformat
 
 from .cases import write_cases
-from .labs import DIST, SUPPORT, Lab, otter_config
-from .notebooks import PUBLIC_CHECKS_MODULE, render
+from .kernel import dllab_data
+from .labs import CHECKS, DIST, JUDGE, KERNEL, Lab, otter_config
+from .notebooks import public_names, render
 from .requirements import grading_requirements
-from .support import dllab_data
 
 log = logging.getLogger(__name__)
 
-PACKAGE = Path(__file__).resolve().parent
 # What the zip carries beyond otter's own files: our run_autograder, which runs our grading
-# runner (the one `grade` runs) with the judge, its tests' helpers and the guard cell beside it.
+# runner (the one `grade` runs) with the judge, the tests' helpers and the guard cell beside it.
 ZIP_EXTRAS = {
-    "run_autograder": PACKAGE / "gradescope" / "run_autograder",
-    "dllab_runner.py": PACKAGE / "runner.py",
-    "dllab_isolation.py": PACKAGE / "isolation.py",
-    "dllab_judge.py": PACKAGE / "judge.py",
-    "dllab_checks.py": SUPPORT / "dllab_checks.py",
-    "dllab_wire.py": SUPPORT / "dllab_wire.py",
-    "dllab_guard.py": PACKAGE / "cells" / "guard.py",
+    "run_autograder": JUDGE / "run_autograder",
+    "dllab_runner.py": JUDGE / "runner.py",
+    "dllab_isolation.py": JUDGE / "isolation.py",
+    "dllab_verdicts.py": JUDGE / "verdicts.py",
+    "dllab_results.py": JUDGE / "results.py",
+    "dllab_submission.py": JUDGE / "submission.py",
+    **{name: CHECKS / name for name in ("dllab_checks.py", "dllab_keras.py", "dllab_copies.py",
+                                        "dllab_wire.py")},
+    "dllab_guard.py": KERNEL / "cells" / "guard.py",
 }
-# What otter puts beside the notebook: the kernel's side of the judge's calls, and the facts.
-KERNEL_FILES = ("dllab_checks.py", "dllab_wire.py", "dllab_kernel.py")
+# What otter puts beside the notebook: the kernel's side of the judge's calls (the facts and
+# the data sets are added per lab).
+KERNEL_FILES = {name: path for name, path in ZIP_EXTRAS.items() if path.parent == CHECKS}
+KERNEL_FILES["dllab_kernel.py"] = KERNEL / "dllab_kernel.py"
 
 
 def _is_hidden(node: ast.FunctionDef) -> bool:
@@ -73,7 +75,7 @@ def write_tests(lab: Lab, full_dir: Path, public_dir: Path):
     for path in lab.test_files():
         shutil.copy(path, full_dir / path.name)
         public = public_test_source(path.read_text())
-        public = re.sub(r"\bdllab_checks\b", PUBLIC_CHECKS_MODULE, public)
+        public = public_names(public)
         (public_dir / path.name).write_text(public)
 
 
@@ -99,8 +101,8 @@ def build_zip(lab: Lab, stage: Path, zip_path: Path):
 
     (stage / "otter_config.json").write_text(json.dumps(otter_config_for_zip(lab), indent=2))
     (stage / "requirements.txt").write_text("\n".join(grading_requirements()) + "\n")
-    for name in KERNEL_FILES:
-        shutil.copy(SUPPORT / name, stage / name)
+    for name, path in KERNEL_FILES.items():
+        shutil.copy(path, stage / name)
     files = [*KERNEL_FILES, lab.facts_name] + [p.name for p in stage.glob("dllab_cases_*.pkl")]
     if lab.datasets:  # grading re-runs the student's training: the data travels with the zip
         for filename in lab.datasets:

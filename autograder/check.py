@@ -16,9 +16,9 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-from .cells import cell_source
+from .kernel.cells import cell_source
 from .labs import lab_of_notebook
-from .runner import first_line, notebook_from, read_notebook
+from .judge.submission import first_line, notebook_from, read_notebook
 
 MARKER = "<<dllab-check-results>>"
 CHECK_CALL = re.compile(r"""grader\.check\(\s*["']([^"']+)["']\s*\)""")

@@ -4,8 +4,8 @@ Kept apart from the modules that raise them so that the command line can catch t
 importing the notebook stack (nbformat, nbclient, otter) or TensorFlow.
 """
 
-from .runner import NotebookError
-from .support.dllab_data import DataUnavailableError
+from .judge.submission import NotebookError
+from .kernel.dllab_data import DataUnavailableError
 
 
 class UnknownLab(ValueError):

@@ -1,7 +1,7 @@
 """`dllab grade LAB SUBMISSIONS... --out DIR`: a gradebook for a class.
 
 Each submission is graded with the lab's autograder zip by the grading runner
-(autograder/runner.py: the same code the zip runs on Gradescope), in a process of its own,
+(autograder/judge/runner.py: the same code the zip runs on Gradescope), in a process of its own,
 under the lab's deadline and memory limit. Whatever happens to one submission (not a
 notebook, a crash, a hang), it gets a row with the reason, and the batch goes on.
 
@@ -35,11 +35,12 @@ from pathlib import Path
 
 import psutil
 
-from . import isolation, lms, roster
+from . import lms, roster
 from .errors import UsageError
 from .late import LatePolicy
 from .labs import Lab
-from .runner import CRASHED, GRADED, feedback_markdown, finish
+from .judge import isolation
+from .judge.results import CRASHED, GRADED, feedback_markdown, finish
 from .students import student_rows, write_students
 
 log = logging.getLogger(__name__)
@@ -201,8 +202,9 @@ def _kill_tree(proc: subprocess.Popen):
 # Beyond the runner's own deadline: only a runner that itself hangs is killed from here.
 RUNNER_GRACE = 120
 # The judge's files in the zip, run as they are: `grade` and Gradescope run the same code.
-RUNNER_FILES = ("dllab_runner.py", "dllab_isolation.py", "dllab_judge.py", "dllab_checks.py",
-                "dllab_wire.py", "dllab_guard.py")
+RUNNER_FILES = ("dllab_runner.py", "dllab_isolation.py", "dllab_verdicts.py", "dllab_results.py",
+                "dllab_submission.py", "dllab_checks.py",
+                "dllab_keras.py", "dllab_copies.py", "dllab_wire.py", "dllab_guard.py")
 
 
 def usable_cores() -> int:

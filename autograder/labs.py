@@ -22,7 +22,10 @@ from .errors import UnknownLab
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = ROOT / "assignments"
 SOLUTIONS = ROOT / "solutions"
-SUPPORT = Path(__file__).resolve().parent / "support"
+PACKAGE = Path(__file__).resolve().parent
+CHECKS = PACKAGE / "checks"   # the tests' helpers: wherever the tests run
+KERNEL = PACKAGE / "kernel"   # what runs in the student's kernel
+JUDGE = PACKAGE / "judge"     # what grades: the runner, its sandbox, the tests' judge
 DIST = ROOT / "dist"
 OTTER_CONFIG = ROOT / "otter_config.json"
 

@@ -2,7 +2,7 @@
 
 Directive cells of the template (a code cell whose first line is the directive):
     # STUB: name, ...      the named functions of solutions/<lab>.py: stubs, or whole
-    # INLINE: file.py      a file of autograder/support/ pasted in (the data loader)
+    # INLINE: file.py      a file of autograder/kernel/ pasted in (the data loader)
     # TRAINING BUDGET      the lab's [training] constants from lab.toml
 The build adds the setup cell (cells/setup.py) before the first code cell and the Submit cell
 (cells/export.py) at the end.
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import nbformat
 
-from .cells import cell_source
-from .labs import STUB_DIRECTIVE, SUPPORT, Lab
+from .kernel.cells import cell_source
+from .labs import CHECKS, KERNEL, STUB_DIRECTIVE, Lab
 from .requirements import grader_versions, requirement
 from .stubs import function_source
 
@@ -26,7 +26,16 @@ INLINE_DIRECTIVE = "# INLINE:"
 BUDGET_DIRECTIVE = "# TRAINING BUDGET"
 # The student's copy of the comparison helpers goes by another name, so that during grading a
 # hidden test's `import dllab_checks` finds the zip's copy, never one the notebook brought.
-PUBLIC_CHECKS_MODULE = "dllab_public_checks"
+# The tests' helpers (autograder/checks/), in the order they import each other. The student's
+# copies take other names (dllab_public_checks, ...): the notebook's own checks never shadow
+# the grader's, whatever the student puts on the path.
+HELPERS = ("dllab_checks", "dllab_keras", "dllab_copies")
+_HELPER_NAME = re.compile(r"\bdllab_(checks|keras|copies)\b")
+
+
+def public_names(source: str) -> str:
+    """`source` with the helpers' names replaced by the student's copies' names."""
+    return _HELPER_NAME.sub(r"dllab_public_\1", source)
 
 EXPORT_MARKDOWN = """\
 ## Submit
@@ -38,13 +47,20 @@ Public checks passing does not mean full marks: the autograder also runs hidden 
 
 
 def public_checks_blob(public_tests: Path, facts: Path) -> str:
-    """base64 of a zip holding the public test files, the comparison helpers and the lab's facts."""
+    """base64 of a zip holding the public test files, the helpers they use and the lab's facts
+    (a lab without Keras gets no Keras helpers)."""
+    tests = sorted(public_tests.glob("q*.py"))
+    text = "".join(path.read_text() for path in tests)
+    used = [h for h in HELPERS if public_names(h) in text]
+    if "dllab_copies" in used:  # it reads models with dllab_keras
+        used = [h for h in HELPERS if h in used or h == "dllab_keras"]
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for path in sorted(public_tests.glob("q*.py")):
+        for path in tests:
             z.write(path, path.name)
         # in a subfolder: grader.check_all() takes every .py file beside the tests for a test
-        z.write(SUPPORT / "dllab_checks.py", f"support/{PUBLIC_CHECKS_MODULE}.py")
+        for helper in ["dllab_checks", *(h for h in used if h != "dllab_checks")]:
+            z.writestr(f"support/{public_names(helper)}.py", public_names((CHECKS / f"{helper}.py").read_text()))
         z.write(facts, f"support/{facts.name}")
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
@@ -84,7 +100,7 @@ def render(lab: Lab, public_tests: Path, facts: Path, solution: bool) -> nbforma
                 function_source(lab.solution_file, n, stub=not solution).rstrip() for n in funcs
             )
         elif inline is not None:
-            cell.source = (SUPPORT / inline.strip()).read_text().rstrip()
+            cell.source = (KERNEL / inline.strip()).read_text().rstrip()
         elif _directive(cell, BUDGET_DIRECTIVE) is not None:
             cell.source = budget_source(lab).rstrip()
         if cell.cell_type == "code":

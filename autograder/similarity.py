@@ -162,7 +162,7 @@ def read_class(lab, paths: list[Path]) -> tuple[list[Student], list[str]]:
     notebooks of this lab come back as warnings instead."""
     from .grade import collect
     from .labs import lab_of_notebook
-    from .runner import NotebookError, notebook_from, read_notebook
+    from .judge.submission import NotebookError, notebook_from, read_notebook
 
     for path in paths:
         if not path.exists():
@@ -330,7 +330,7 @@ def write_csv(out: Path, pairs: list[Pair]):
 def read_sources(lab, paths: list[Path]) -> list[Student]:
     """Known sources (a notebook, or a .py file of the lab's functions), as students named
     source:<file name>."""
-    from .runner import NotebookError, notebook_from, read_notebook
+    from .judge.submission import NotebookError, notebook_from, read_notebook
 
     names, sources = lab.stub_names(), []
     with tempfile.TemporaryDirectory(prefix="dllab-sources-") as tmp:

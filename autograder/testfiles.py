@@ -4,20 +4,21 @@ tests) a question graded against a namespace without a notebook."""
 import sys
 from pathlib import Path
 
-from .support import dllab_checks
+from .checks import dllab_checks, dllab_copies, dllab_keras, dllab_wire
+
+# Test files import their helpers as `dllab_checks`, `dllab_keras`, `dllab_copies`: the names
+# under which the autograder zip puts autograder/checks/ beside the submission and the runner.
+# In this process those names are given to the package's own module objects, so there is one
+# module each, not a second copy (the judge's stand-ins are recognised by their class).
+for _module in (dllab_checks, dllab_keras, dllab_copies, dllab_wire):
+    sys.modules.setdefault(_module.__name__.rsplit(".", 1)[-1], _module)
 
 
 def load_test_file(path: Path):
-    """otter's TestFile for one question file.
-
-    Test files import their helpers as `dllab_checks`: the name under which the autograder zip
-    puts autograder/support/dllab_checks.py beside the submission. In this process that name
-    is given to the package's own module object, so there is one module, not a second copy.
-    """
+    """otter's TestFile for one question file."""
     from otter.nbmeta_config import NBMetadataConfig
     from otter.test_files import create_test_file
 
-    sys.modules.setdefault("dllab_checks", dllab_checks)
     return create_test_file(str(path), NBMetadataConfig())
 
 

@@ -29,7 +29,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 
 from autograder.labs import Lab  # noqa: E402
-from autograder.support import dllab_data  # noqa: E402
+from autograder.kernel import dllab_data  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

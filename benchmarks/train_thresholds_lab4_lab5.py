@@ -33,7 +33,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from autograder.labs import Lab  # noqa: E402
-from autograder.support import dllab_data  # noqa: E402
+from autograder.kernel import dllab_data  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 JSON = RESULTS / "lab4_lab5.json"

@@ -13,15 +13,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from autograder import judge
+from autograder.judge import verdicts
 from autograder.labs import Lab
-from autograder.support import dllab_checks, dllab_wire
-from autograder.testfiles import load_test_file
-
-# the kernel's module imports its helpers by the names the zip gives them
-sys.modules.setdefault("dllab_checks", dllab_checks)
-sys.modules.setdefault("dllab_wire", dllab_wire)
-from autograder.support import dllab_kernel  # noqa: E402
+from autograder.checks import dllab_wire
+from autograder.testfiles import load_test_file  # names the tests' helpers as the zip does
+from autograder.kernel import dllab_kernel  # noqa: E402
 
 
 @dataclass
@@ -78,9 +74,9 @@ def _judged(lab: Lab, question: str, env: dict) -> QuestionResult:
     judge_end, kernel_end = socket.socketpair()
     kernel = threading.Thread(target=dllab_kernel.answer, args=(kernel_end, env), daemon=True)
     kernel.start()
-    channel = judge.Channel(time.time() + 600, judge_end)
+    channel = verdicts.Channel(time.time() + 600, judge_end)
     try:
-        cases = judge.run_tests(lab.tests_dir, channel, only=question)[question]
+        cases = verdicts.run_tests(lab.tests_dir, channel, only=question)[question]
     finally:
         dllab_wire.send(judge_end, {"op": "done"})
         kernel.join(60)
@@ -100,7 +96,6 @@ def run_like_gradescope(zip_path, submission_files: dict, root, grading=None, en
     """
     import json
     import subprocess
-    import sys
     import zipfile
     from pathlib import Path
 

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 from autograder.grade import Submission, grade_one
-from autograder.runner import GRADED
+from autograder.judge.results import GRADED
 
 TRAINING_LABS = ("lab1_regression", "lab2_classification", "lab4_cnn_keras", "lab5_rnn")
 OTHER_BACKENDS = ("jax", "torch")

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from autograder.cells import cell_source
+from autograder.kernel.cells import cell_source
 
 
 def _run(source: str, cwd, extra: str = "") -> subprocess.CompletedProcess:

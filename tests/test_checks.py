@@ -6,7 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from autograder.support import dllab_checks as checks
+from autograder.checks import dllab_checks as checks
+from autograder.checks import dllab_keras
 
 
 def _message(fn, *args, **kwargs):
@@ -157,51 +158,51 @@ def _subclassed():
 @pytest.mark.parametrize("spelling", ["input_shape", "input_layer_and_build",
                                       "activation_layers_and_dropout", "nested_shared_functional"])
 def test_every_spelling_of_a_network_describes_it_the_same(spelling):
-    want = checks.describe_layers(_small(), "f")
+    want = dllab_keras.describe_layers(_small(), "f")
     assert [r["type"] for r in want] == ["Conv2D", "MaxPooling2D", "Conv2D", "MaxPooling2D",
                                          "Flatten", "Dense"]
     assert want[0]["activation"] == "relu" and want[-1]["activation"] == "softmax"
     model = _small(spelling)
-    assert checks.describe_layers(model, "f") == want
+    assert dllab_keras.describe_layers(model, "f") == want
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    checks.assert_architecture(model, want, "f")
+    dllab_keras.assert_architecture(model, want, "f")
 
 
 def test_another_network_gets_the_first_difference_by_position_and_type():
     from keras import layers
 
-    want = checks.describe_layers(_small(), "f")
+    want = dllab_keras.describe_layers(_small(), "f")
     label = checks.call_label("f")
-    assert _message(checks.assert_architecture, _small(act="tanh"), want, label) == (
+    assert _message(dllab_keras.assert_architecture, _small(act="tanh"), want, label) == (
         "f() with default arguments: layer 1 (Conv2D): expected activation 'relu', got 'tanh'")
-    assert _message(checks.assert_architecture, _small(out=None), want, label).endswith(
+    assert _message(dllab_keras.assert_architecture, _small(out=None), want, label).endswith(
         "layer 6 (Dense): expected activation 'softmax', got 'linear' (no activation)")
     assert "The first difference is layer 2: expected MaxPooling2D, got AveragePooling2D" in \
-        _message(checks.assert_architecture, _small(pool=layers.AveragePooling2D), want, label)
+        _message(dllab_keras.assert_architecture, _small(pool=layers.AveragePooling2D), want, label)
     relu6 = _small("activation_layers_and_dropout")
     relu6.layers[1].max_value = 6.0          # ReLU(max_value=6) is not a ReLU
-    assert "expected activation 'relu'" in _message(checks.assert_architecture, relu6, want, label)
-    assert "not compiled" in _message(checks.assert_architecture, _small(), want, label)
+    assert "expected activation 'relu'" in _message(dllab_keras.assert_architecture, relu6, want, label)
+    assert "not compiled" in _message(dllab_keras.assert_architecture, _small(), want, label)
 
 
 def test_models_without_layer_outputs_get_advice_that_fits_them():
     import keras
     from keras import layers
 
-    msg = _message(checks.describe_layers, _subclassed(), "f() with default arguments")
+    msg = _message(dllab_keras.describe_layers, _subclassed(), "f() with default arguments")
     assert msg.startswith("f() with default arguments: returns a subclassed keras.Model (Small). "
                           "Its layers, from layer 1 (Conv2D) on, record no output of their own")
     assert "keras.Sequential or the functional API" in msg and "conv2d_" not in msg
     unbuilt = keras.Sequential([layers.Conv2D(4, 3), layers.Flatten(), layers.Dense(5)])
     assert "the Sequential model has no input yet, so layer 1 (Conv2D) has no output shape" in \
-        _message(checks.describe_layers, unbuilt, "f")
+        _message(dllab_keras.describe_layers, unbuilt, "f")
     # a subclassed block inside a functional model: named by its place among the layers
     inputs = keras.Input((12, 12, 1))
     x = layers.Conv2D(1, 1, activation="relu")(inputs)
     outer = keras.Model(inputs, _subclassed()(x))
     assert "f: has, as layer 2, a subclassed keras.Model (Small). Its layers, from layer 2 " \
-        "(Conv2D) on," in _message(checks.describe_layers, outer, "f")
-    assert "should return a keras.Model, got list" in _message(checks.describe_layers, [], "f")
+        "(Conv2D) on," in _message(dllab_keras.describe_layers, outer, "f")
+    assert "should return a keras.Model, got list" in _message(dllab_keras.describe_layers, [], "f")
 
 
 def test_call_labels_read_as_the_call():
@@ -225,7 +226,7 @@ def test_compile_settings_are_judged_by_what_they_compute():
                   {"loss": keras.losses.sparse_categorical_crossentropy},
                   {"loss": lambda y, p: keras.losses.sparse_categorical_crossentropy(y, p)},
                   {"metrics": ["acc"]}, {"metrics": [keras.metrics.SparseCategoricalAccuracy()]}]:
-        checks.assert_compiled_for_integer_labels(compiled(**right), "f")
+        dllab_keras.assert_compiled_for_integer_labels(compiled(**right), "f")
     wrong = {
         "fails on integer labels": {"loss": "categorical_crossentropy"},
         "SparseCategoricalCrossentropy(from_logits=True) gives": {
@@ -237,5 +238,5 @@ def test_compile_settings_are_judged_by_what_they_compute():
         "got AdamW": {"optimizer": "adamw"},
     }
     for said, settings in wrong.items():
-        assert said in _message(checks.assert_compiled_for_integer_labels, compiled(**settings), "f")
-    assert "not compiled" in _message(checks.assert_compiled_for_integer_labels, _small(), "f")
+        assert said in _message(dllab_keras.assert_compiled_for_integer_labels, compiled(**settings), "f")
+    assert "not compiled" in _message(dllab_keras.assert_compiled_for_integer_labels, _small(), "f")

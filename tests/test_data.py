@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.support import dllab_data
+from autograder.kernel import dllab_data
 
 DATASETS = Path(os.environ.get(dllab_data.DATA_DIR_ENV, "/nonexistent")).expanduser().resolve()
 needs_data = pytest.mark.skipif(

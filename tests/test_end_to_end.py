@@ -22,7 +22,7 @@ from autograder.check import check_notebook
 from autograder.grade import Submission, grade_one
 from autograder.labs import ROOT, all_labs
 from autograder.stubs import body_lines
-from autograder.runner import GRADED
+from autograder.judge.results import GRADED
 from harness import run_like_gradescope
 
 LABS = [lab.name for lab in all_labs()]

@@ -11,7 +11,7 @@ import linecache
 import numpy as np
 import pytest
 
-from autograder.support import dllab_checks as checks
+from autograder.checks import dllab_checks as checks
 
 
 def _cell(source, number=7):

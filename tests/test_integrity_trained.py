@@ -2,7 +2,7 @@
 
 Every graded accuracy or error of a trained model (lab 1 q5, lab 2 q7, lab 4 q6 and q7, lab 5
 q4) is computed by a network the grader builds from Keras' own layers, holding the submission's
-weights (dllab_checks.measured_in_required, rebuilt_copy). Two halves:
+weights (dllab_copies.measured_in_required, rebuilt_copy). Two halves:
 
 - honest models keep their own figure: the reference and the galleries' other correct
   spellings, holding the same weights, are measured exactly as their own `predict` computes;
@@ -22,7 +22,8 @@ import numpy as np
 import pytest
 
 from autograder.labs import Lab
-from autograder.support import dllab_checks
+from autograder.checks import dllab_keras
+from autograder.checks import dllab_copies
 from harness import run_question
 
 
@@ -202,8 +203,8 @@ def test_the_messages_say_what_the_grader_did(cases_dir):
 
 def _copy_weights(source, target):
     """`source`'s weights into `target`, layer by layer in the order both run their layers."""
-    src = [op for op, _ in dllab_checks._runs(source) if getattr(op, "weights", None)]
-    dst = [op for op, _ in dllab_checks._runs(target) if getattr(op, "weights", None)]
+    src = [op for op, _ in dllab_keras._runs(source) if getattr(op, "weights", None)]
+    dst = [op for op, _ in dllab_keras._runs(target) if getattr(op, "weights", None)]
     assert len(src) == len(dst)
     for a, b in zip(src, dst):
         for va, vb in zip(a.weights, b.weights):
@@ -239,10 +240,10 @@ def _measured(key, model, x):
     if key.startswith("lab4"):  # the question's test file builds the required network
         module = _test_module(lab, question)
         required = module._lenet5() if question == "q6" else module._cifar_cnn()
-        copy = dllab_checks.measured_in_required(model, required, name, module.MEASURED_IN)
+        copy = dllab_copies.measured_in_required(model, required, name, module.MEASURED_IN)
     else:
-        copy = dllab_checks.rebuilt_copy(model, name, x.shape[1:])
-    return dllab_checks.predict_in_batches(copy, x)
+        copy = dllab_copies.rebuilt_copy(model, name, x.shape[1:])
+    return dllab_copies.predict_in_batches(copy, x)
 
 
 def _test_module(lab, question):
@@ -311,7 +312,7 @@ def test_what_cannot_be_copied_gets_a_message(refused):
     message = {"lambda_layer": "runs code of its own", "custom_activation": "not one of Keras' own",
                "branching": "one after the other"}[refused]
     with pytest.raises(AssertionError, match=message):
-        dllab_checks.rebuilt_copy(keras.Model(inputs, outputs), "mlp", (784,))
+        dllab_copies.rebuilt_copy(keras.Model(inputs, outputs), "mlp", (784,))
 
 
 @pytest.mark.slow
@@ -320,7 +321,7 @@ def test_a_trained_lenet_without_relu_fails_q6(cases_dir):
     ReLU-less network does well on its own, but its weights in LeNet-5 do not reach the bar."""
     import keras
 
-    from autograder.support import dllab_data
+    from autograder.kernel import dllab_data
 
     lab = Lab("lab4_cnn_keras")
     budget, ref = lab.training_budget, lab.solution_module()

@@ -25,7 +25,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import isolation
+from autograder.judge import isolation
 from autograder.grade import grade_batch
 from autograder.labs import ROOT
 from harness import run_like_gradescope

@@ -1,15 +1,16 @@
 """Which code runs where, checked from the imports: a forbidden import fails here.
 
-Three places (docs/integrity.md, "The student's side and the judge"):
-- the student's kernel: the notebook's cells (`autograder/cells/`) and the modules shipped
-  beside the notebook (`autograder/support/`): the labs' own libraries and otter, nothing of
-  the grader's;
-- the judge: the grading runner, its sandbox and the judge that runs the tests (`runner.py`,
-  `isolation.py`, `judge.py`), shipped in the zip as standalone files: the standard library,
-  otter's stack, each other, and the tests' helpers (`support/dllab_checks.py`,
-  `support/dllab_wire.py`, which the zip ships beside them too);
-- the instructor's machine: the rest of the package, which may use the judge's files (grade
-  reads their results), never the other way round.
+A folder per place (docs/integrity.md, "The student's side and the judge"):
+- `autograder/kernel/`: what runs in the student's kernel (the notebook's cells, the data
+  loader, the kernel's side of grading): the labs' own libraries, otter and the tests'
+  helpers, nothing of the grader's;
+- `autograder/judge/`: the grading runner, its sandbox and the judge that runs the tests,
+  shipped in the zip as standalone files: the standard library, otter's stack, numpy, each
+  other and the tests' helpers;
+- `autograder/checks/`: the tests' helpers, which run wherever the tests run (the student's
+  `grader.check`, the judge): the standard library, numpy, Keras, otter, each other;
+- the rest of `autograder/`: the instructor's machine, which may use the others (grade runs
+  the judge the zip ships, build packs them), never the other way round.
 """
 
 import ast
@@ -23,12 +24,15 @@ from autograder.labs import ROOT
 PACKAGE = ROOT / "autograder"
 STDLIB = set(sys.stdlib_module_names)
 OTTER_STACK = {"nbformat", "otter", "dill", "traitlets"}
-KERNEL_LIBRARIES = {"numpy", "keras", "otter", "IPython"}
-# the support files import each other by the names they have beside the notebook
-SUPPORT_NAMES = {"dllab_checks", "dllab_wire"}
-JUDGE = {"runner.py": {"isolation", "dllab_isolation", "judge", "dllab_judge"}, "isolation.py": set(),
-         "judge.py": {"support", "numpy", *SUPPORT_NAMES}}
-JUDGE_HELPERS = {"dllab_checks.py", "dllab_wire.py"}
+# the helpers import each other by the names the zip gives them, or relatively in the package
+HELPERS = {"dllab_checks", "dllab_keras", "dllab_copies", "dllab_wire", ".", ".dllab_checks", "..checks"}
+KERNEL_ALLOWED = STDLIB | {"numpy", "keras", "otter", "IPython", "dllab_kernel"} | HELPERS
+# the judge runs the tests, which read Keras models: it loads Keras while the notebook runs
+JUDGE_ALLOWED = STDLIB | OTTER_STACK | {"numpy", "keras"} | HELPERS | {
+    "dllab_isolation", "dllab_verdicts", "dllab_results", "dllab_submission", ".isolation", ".verdicts",
+    ".results", ".submission"}
+# dllab_checks words otter's messages of failed cases (its own comment says why)
+CHECKS_ALLOWED = STDLIB | {"numpy", "keras", "otter"} | HELPERS
 
 
 def _imports(path: Path) -> set[str]:
@@ -38,41 +42,50 @@ def _imports(path: Path) -> set[str]:
         if isinstance(node, ast.Import):
             names.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            module = node.module or node.names[0].name  # `from . import isolation`
-            names.add(("." if node.level else "") + module.split(".")[0])
+            dots = "." * node.level
+            names.add(dots + (node.module.split(".")[0] if node.module else ""))
     return names
 
 
-@pytest.mark.parametrize("name", sorted(JUDGE))
-def test_the_judges_files_stand_alone(name):
-    """They run from the zip on Gradescope: the standard library, otter's stack, each other."""
-    allowed = STDLIB | OTTER_STACK | JUDGE[name] | {f".{m}" for m in JUDGE[name]}
-    extra = _imports(PACKAGE / name) - allowed
-    assert not extra, f"{name} imports {sorted(extra)}: the zip would not run it"
+def _files(folder: str) -> list[Path]:
+    return sorted(p for p in (PACKAGE / folder).rglob("*.py") if p.name != "__init__.py")
 
 
-@pytest.mark.parametrize("path", sorted([*PACKAGE.glob("cells/*.py"), *PACKAGE.glob("support/*.py")]),
-                         ids=lambda p: f"{p.parent.name}/{p.name}")
+def _id(path: Path) -> str:
+    return str(path.relative_to(PACKAGE))
+
+
+@pytest.mark.parametrize("path", _files("judge"), ids=_id)
+def test_the_judges_files_stand_alone(path):
+    """They run from the zip on Gradescope: the standard library, otter's stack, numpy, each
+    other and the tests' helpers."""
+    extra = _imports(path) - JUDGE_ALLOWED
+    assert not extra, f"{_id(path)} imports {sorted(extra)}: the zip would not run it"
+
+
+@pytest.mark.parametrize("path", _files("kernel"), ids=_id)
 def test_the_kernels_files_use_nothing_of_the_grader(path):
     """They run in the student's kernel: nothing there may depend on the grader's own code."""
-    extra = _imports(path) - STDLIB - KERNEL_LIBRARIES - SUPPORT_NAMES
-    if path.name == "__init__.py" and path.parent.name == "cells":
-        return  # cells/__init__.py is the instructor's reader of the cell files, not a cell
-    assert not extra, f"{path.name} imports {sorted(extra)}"
+    extra = _imports(path) - KERNEL_ALLOWED
+    assert not extra, f"{_id(path)} imports {sorted(extra)}"
 
 
-def test_the_judge_imports_nothing_of_the_instructors_side():
-    instructor = {p.stem for p in PACKAGE.glob("*.py")} - {Path(n).stem for n in JUDGE} - {"__init__", "__main__"}
-    for name in JUDGE:
-        found = {i.lstrip(".") for i in _imports(PACKAGE / name)} & instructor
-        assert not found, f"{name} imports {sorted(found)} of the instructor's side"
+@pytest.mark.parametrize("path", _files("checks"), ids=_id)
+def test_the_tests_helpers_use_nothing_but_numpy_and_keras(path):
+    extra = _imports(path) - CHECKS_ALLOWED
+    assert not extra, f"{_id(path)} imports {sorted(extra)}"
+
+
+def test_every_module_is_in_a_place():
+    """A new module of the package goes in one of the folders above or is the instructor's."""
+    folders = {p.name for p in PACKAGE.iterdir() if p.is_dir() and not p.name.startswith("__")}
+    assert folders == {"checks", "judge", "kernel"}, folders
 
 
 def test_the_zip_ships_the_judge_that_grade_runs():
     from autograder.build import ZIP_EXTRAS
     from autograder.grade import RUNNER_FILES
 
-    shipped = {name: path.name for name, path in ZIP_EXTRAS.items()}
-    assert set(RUNNER_FILES) <= set(shipped)
-    judge = {shipped[f] for f in RUNNER_FILES if f.endswith(".py") and f != "dllab_guard.py"}
-    assert judge == set(JUDGE) | JUDGE_HELPERS
+    assert set(RUNNER_FILES) <= set(ZIP_EXTRAS)
+    shipped = {ZIP_EXTRAS[f] for f in RUNNER_FILES if f != "dllab_guard.py"}
+    assert shipped == set(_files("judge")) | set(_files("checks"))

@@ -1,4 +1,4 @@
-"""The project's Python, generated notebook cells included (autograder/cells/), passes ruff
+"""The project's Python, generated notebook cells included (autograder/kernel/cells/), passes ruff
 with the settings in pyproject.toml."""
 
 import shutil

@@ -30,7 +30,7 @@ import pytest
 
 import gallery.lab3_cnn_numpy as lab3_gallery
 from autograder.requirements import oldest_numpy, pinned_version
-from autograder.support import dllab_checks
+from autograder.checks import dllab_checks
 from harness import run_question
 
 LAB = "lab3_cnn_numpy"

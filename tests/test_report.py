@@ -4,7 +4,7 @@ discrimination index), from synthetic results whose answers are known."""
 import random
 
 from autograder.report import MIN_FOR_D, discrimination, item_analysis, write_summary
-from autograder.runner import finish
+from autograder.judge.results import finish
 
 FACTS = {"questions": {"q1": {"title": "easy", "points": 2}, "q2": {"title": "hard", "points": 4}}}
 

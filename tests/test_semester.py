@@ -20,7 +20,7 @@ from autograder.grade import ClassOptions, grade_batch
 from autograder.late import LatePolicy
 from autograder.lms import CANVAS_ID_COLUMNS
 from autograder.roster import Matcher, Student, origin, parse_duration, read_roster
-from autograder.runner import finish
+from autograder.judge.results import finish
 from autograder.students import student_rows
 from golden import assert_golden
 

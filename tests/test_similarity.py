@@ -278,7 +278,7 @@ def test_an_unknown_lab_or_a_missing_path_is_exit_code_2_with_one_line(klass, tm
 
 def _result(sid, failed):
     """A results/<id>.json as `dllab grade` writes it (autograder/grade.py): per question, per case."""
-    from autograder.runner import finish
+    from autograder.judge.results import finish
 
     questions = {}
     for q, case, message in failed:

@@ -216,7 +216,7 @@ def validation_split_and_bigger_batches(model, x, y, epochs, seed):
 
 def _boston():
     """The standardized Boston split, as the notebook's globals hold it (None without the data)."""
-    from autograder.support import dllab_data
+    from autograder.kernel import dllab_data
     from autograder.labs import Lab
     try:
         (x_train, y_train), (x_test, y_test) = dllab_data.load_boston_housing()

@@ -300,7 +300,7 @@ class UntrainedMLP:
 
 
 def _mnist_test():
-    from autograder.support import dllab_data
+    from autograder.kernel import dllab_data
     try:
         (_, _), (x_test, y_test) = dllab_data.load_mnist()
     except dllab_data.DataUnavailableError:

@@ -2,7 +2,7 @@
 10-15 s of training)."""
 
 from autograder.labs import Lab
-from autograder.support import dllab_data
+from autograder.kernel import dllab_data
 from harness import run_question
 
 LAB = Lab("lab1_regression")

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from autograder.labs import ROOT, Lab, load_module
-from autograder.support import dllab_data
-from autograder.support.dllab_checks import describe_layers
+from autograder.kernel import dllab_data
+from autograder.checks.dllab_keras import describe_layers
 from gallery import lab4_cnn_keras as gallery_lab4
 from harness import run_question
 

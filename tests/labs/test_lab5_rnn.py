@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from autograder.labs import Lab
-from autograder.support import dllab_data
+from autograder.kernel import dllab_data
 from harness import run_question
 
 LAB = Lab("lab5_rnn")

@@ -14,7 +14,7 @@ def _max_mae():
 def _test_mae(model, x, y, label):
     """Mean absolute error of `model` on (x, y), measured with a copy the grader builds from its
     layers' Keras classes, configurations and weights (whatever the model's own methods say)."""
-    from dllab_checks import predict_in_batches, rebuilt_copy
+    from dllab_copies import predict_in_batches, rebuilt_copy
     assert model is not None, (
         "`model` is not defined or is None: run the cells that build and train the model")
     pred = predict_in_batches(rebuilt_copy(model, "model", x.shape[1:]), x)

@@ -14,7 +14,7 @@ def _min_accuracy():
 def _accuracy(mlp, x, y, label):
     """Accuracy of `mlp` on (x, y), measured with a copy the grader builds from its layers' Keras
     classes, configurations and weights (whatever the model's own methods say)."""
-    from dllab_checks import measured_accuracy, rebuilt_copy
+    from dllab_copies import measured_accuracy, rebuilt_copy
     assert mlp is not None, "`mlp` is not defined or is None: run the cells that build and train the classifier"
     copy = rebuilt_copy(mlp, "mlp", x.shape[1:])
     out_shape = tuple(copy.output_shape)

@@ -27,8 +27,8 @@ LENET5 = [
 @test_case(points=2, hidden=False)
 def test_lenet5_as_the_docstring_gives_it(build_lenet5):
     # every layer's settings, output and parameters (61,706 in all), and the compile settings
-    from dllab_checks import (assert_architecture, assert_compiled_for_integer_labels, call,
-                              call_label)
+    from dllab_checks import call, call_label
+    from dllab_keras import assert_architecture, assert_compiled_for_integer_labels
     label = call_label("build_lenet5")
     model = call(build_lenet5, "build_lenet5")
     assert_architecture(model, LENET5, label)
@@ -38,7 +38,8 @@ def test_lenet5_as_the_docstring_gives_it(build_lenet5):
 @test_case(points=2, hidden=True)
 def test_other_shapes_and_class_counts(build_lenet5):
     # the same network for other images and class counts: input_shape and num_classes are used
-    from dllab_checks import assert_architecture, call, call_label, load_cases
+    from dllab_checks import call, call_label, load_cases
+    from dllab_keras import assert_architecture
     for case in load_cases("lab4_cnn_keras")["architectures"]["build_lenet5"]:
         label = call_label("build_lenet5", case["kwargs"])
         model = call(build_lenet5, "build_lenet5", **case["kwargs"], case=label)

@@ -30,8 +30,8 @@ DEEPER = [
 
 @test_case(points=1, hidden=False)
 def test_deeper_cnn_as_the_docstring_gives_it(build_deeper_cnn):
-    from dllab_checks import (assert_architecture, assert_compiled_for_integer_labels, call,
-                              call_label)
+    from dllab_checks import call, call_label
+    from dllab_keras import assert_architecture, assert_compiled_for_integer_labels
     label = call_label("build_deeper_cnn")
     model = call(build_deeper_cnn, "build_deeper_cnn")
     assert_architecture(model, DEEPER, label)
@@ -40,7 +40,8 @@ def test_deeper_cnn_as_the_docstring_gives_it(build_deeper_cnn):
 
 @test_case(points=1, hidden=True)
 def test_other_shapes_and_class_counts(build_deeper_cnn):
-    from dllab_checks import assert_architecture, call, call_label, load_cases
+    from dllab_checks import call, call_label, load_cases
+    from dllab_keras import assert_architecture
     for case in load_cases("lab4_cnn_keras")["architectures"]["build_deeper_cnn"]:
         label = call_label("build_deeper_cnn", case["kwargs"])
         model = call(build_deeper_cnn, "build_deeper_cnn", **case["kwargs"], case=label)

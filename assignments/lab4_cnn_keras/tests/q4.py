@@ -28,8 +28,8 @@ CIFAR = [
 
 @test_case(points=1, hidden=False)
 def test_cifar_cnn_as_the_docstring_gives_it(build_cifar_cnn):
-    from dllab_checks import (assert_architecture, assert_compiled_for_integer_labels, call,
-                              call_label)
+    from dllab_checks import call, call_label
+    from dllab_keras import assert_architecture, assert_compiled_for_integer_labels
     label = call_label("build_cifar_cnn")
     model = call(build_cifar_cnn, "build_cifar_cnn")
     assert_architecture(model, CIFAR, label)
@@ -38,7 +38,8 @@ def test_cifar_cnn_as_the_docstring_gives_it(build_cifar_cnn):
 
 @test_case(points=2, hidden=True)
 def test_other_shapes_and_class_counts(build_cifar_cnn):
-    from dllab_checks import assert_architecture, call, call_label, load_cases
+    from dllab_checks import call, call_label, load_cases
+    from dllab_keras import assert_architecture
     for case in load_cases("lab4_cnn_keras")["architectures"]["build_cifar_cnn"]:
         label = call_label("build_cifar_cnn", case["kwargs"])
         model = call(build_cifar_cnn, "build_cifar_cnn", **case["kwargs"], case=label)

@@ -32,7 +32,7 @@ def _lenet5():
 
 
 def _accuracy(lenet, x, y):
-    from dllab_checks import measured_accuracy, measured_in_required
+    from dllab_copies import measured_accuracy, measured_in_required
     copy = measured_in_required(lenet, _lenet5(), "lenet", MEASURED_IN)
     return measured_accuracy(copy, x, y, "lenet")
 

@@ -33,7 +33,7 @@ def _cifar_cnn():
 
 
 def _accuracy(cifar_model, x, y):
-    from dllab_checks import measured_accuracy, measured_in_required
+    from dllab_copies import measured_accuracy, measured_in_required
     copy = measured_in_required(cifar_model, _cifar_cnn(), "cifar_model", MEASURED_IN)
     return measured_accuracy(copy, x, y, "cifar_model")
 

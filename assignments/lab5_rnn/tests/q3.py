@@ -1,6 +1,6 @@
 from otter.test_files import test_case
 
-from dllab_checks import describe_layers, assert_architecture
+from dllab_keras import describe_layers, assert_architecture
 
 OK_FORMAT = False
 name = "q3"

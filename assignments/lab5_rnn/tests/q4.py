@@ -1,6 +1,7 @@
 from otter.test_files import test_case
 
-from dllab_checks import describe_layers, measured_accuracy, rebuilt_copy
+from dllab_keras import describe_layers
+from dllab_copies import measured_accuracy, rebuilt_copy
 
 OK_FORMAT = False
 name = "q4"

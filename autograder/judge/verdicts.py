@@ -1,7 +1,7 @@
 """The judge: the lab's tests, run in the grader's own process against the student's answers.
 
 The student's notebook runs in its kernel, on the other side of the sandbox (isolation.py),
-and ends with a cell that answers requests (dllab_kernel.serve). The judge listens on a Unix
+and ends with a cell that answers requests (kernel/dllab_kernel.py). The judge listens on a Unix
 socket in the grading folder, and runs every test file of the zip with otter, as the
 student's `grader.check` does, except that each of the notebook's functions is a stand-in
 (dllab_checks.Remote): calling it sends the inputs to the kernel and returns what the
@@ -9,8 +9,8 @@ student's function returned there, as plain data (dllab_wire). The expected answ
 hidden inputs not yet asked for and the test code never leave this process; the student's
 side only ever sees the inputs of the calls it answers.
 
-Shipped in the zip as dllab_judge.py, beside dllab_runner.py, with the copies of
-dllab_checks.py and dllab_wire.py the judge runs the tests with.
+Shipped in the zip as dllab_verdicts.py, beside dllab_runner.py, with the copies of the tests'
+helpers (autograder/checks/) the judge runs the tests with.
 """
 
 import ast
@@ -21,9 +21,10 @@ import time
 from pathlib import Path
 
 try:  # in the package
-    from .support import dllab_checks, dllab_wire
+    from ..checks import dllab_checks, dllab_copies, dllab_wire
 except ImportError:  # beside dllab_runner.py in the zip
     import dllab_checks
+    import dllab_copies
     import dllab_wire
 
 SOCKET_NAME = "dllab.sock"
@@ -109,8 +110,8 @@ class Channel:
         if "out" not in answer:
             raise AssertionError(f"`{name}`: the notebook gave no answer ({str(answer.get('error'))[:300]})")
         label = dllab_checks.call_label(name, kwargs) if not args else name
-        out = dllab_wire.decode(answer["out"], model=lambda spec: dllab_checks.model_from_spec(spec, label))
-        if isinstance(out, dllab_checks.RefusedModel):
+        out = dllab_wire.decode(answer["out"], model=lambda spec: dllab_copies.model_from_spec(spec, label))
+        if isinstance(out, dllab_copies.RefusedModel):
             raise AssertionError(out.why)
         _take_training(args, answer.get("trained"))
         return out
@@ -151,7 +152,7 @@ def _environment(channel: Channel, names: list[str]) -> dict:
         if type(data) is dict and data.get("$function") is True:
             env[name] = dllab_checks.Remote(name, channel)
         else:
-            env[name] = dllab_wire.decode(data, model=lambda spec, n=name: dllab_checks.model_from_spec(spec, n))
+            env[name] = dllab_wire.decode(data, model=lambda spec, n=name: dllab_copies.model_from_spec(spec, n))
     return env
 
 
@@ -165,7 +166,8 @@ def load_test_file(path: Path):
 def run_tests(tests_dir: Path, channel: Channel, only: str | None = None) -> dict:
     """Every test file of `tests_dir` (or the one named `only`) against the notebook behind
     `channel`: each case's verdict, as the runner reads them."""
-    sys.modules.setdefault("dllab_checks", dllab_checks)  # the test files' helpers: this module
+    for module in (dllab_checks, dllab_copies):  # the test files' helpers: these modules
+        sys.modules.setdefault(module.__name__.rsplit(".", 1)[-1], module)
     env = _environment(channel, names_the_tests_take(tests_dir))
     cases = {}
     for path in sorted(Path(tests_dir).glob("*.py")):

@@ -10,7 +10,7 @@ It is standalone on purpose: the standard library, nbformat and otter (and otter
 is all the grading image has.
 
 What it adds to otter's own run:
-- the guard cell (cells/guard.py, `dllab_guard.py` in the zip) before the submission's first
+- the guard cell (kernel/cells/guard.py, `dllab_guard.py` in the zip) before the submission's first
   cell: `os._exit()` raises, and output past 2 MB is dropped;
 - a cell running past `cell_timeout` is interrupted and grading goes on with the next cell;
   the result's notes name each such cell by its first line, so that a training cut short
@@ -19,7 +19,7 @@ What it adds to otter's own run:
   once, so that otter's last cell (the tests not yet run) and the results are done before the
   deadline, with every mark earned until then; a kernel that cannot be interrupted is killed at
   the deadline itself, and the result still says why;
-- the tests run in the judge (judge.py), in this process, never in the student's kernel:
+- the tests run in the judge (verdicts.py), in this process, never in the student's kernel:
   the notebook's last cell answers the judge's calls, and the student's side of the grading
   folder holds neither the hidden tests nor their answers;
 - messages of hidden cases without the test's source line.
@@ -28,7 +28,6 @@ What it adds to otter's own run:
 import ast
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -38,100 +37,33 @@ import time
 import zipfile
 from pathlib import Path
 
-try:  # as autograder.runner, in the package
+try:  # as autograder.judge.runner, in the package
     from . import isolation
-    from . import judge
+    from . import verdicts as judge
+    from .results import (CRASHED, GRADED, INVALID, TIMEOUT, _bounded, case_names, finish,
+                          gradescope_results, summarise)
+    from .submission import NotebookError, first_line, notebook_from, read_notebook, submitted_notebook
 except ImportError:  # as dllab_runner.py, beside them in the zip
     import dllab_isolation as isolation
-    import dllab_judge as judge
-# A submission's statuses (the gradebook's "status" column).
-GRADED, INVALID, TIMEOUT, CRASHED = "graded", "invalid", "timeout", "crashed"
+    import dllab_verdicts as judge
+    from dllab_results import (CRASHED, GRADED, INVALID, TIMEOUT, _bounded, case_names, finish,
+                               gradescope_results, summarise)
+    from dllab_submission import NotebookError, first_line, notebook_from, read_notebook, submitted_notebook
 # Seconds kept, after every student cell has had its time, for otter's last cell (the tests not
 # yet run) and for writing the results.
 RESERVE = 60
 MAX_LOG = 20_000  # characters of a failed run's output kept for its reason
 # Written by the otter child in the results folder: one JSON line per interrupted cell.
 INTERRUPTED_LOG = "dllab-interrupted-cells.jsonl"
-# Characters of one message from the student's side shown in feedback and results.json.
-MAX_MESSAGE = 2_000
 HERE = Path(__file__).resolve().parent
 CASES_ENV = "DLLAB_CASES_DIR"  # where the tests' helpers find the hidden cases (dllab_checks)
-
-
-class NotebookError(Exception):
-    """The file is not a notebook we can run (not JSON, not nbformat, not found)."""
-
-
-# --- reading what was submitted -------------------------------------------------------------
-
-def read_notebook(path):
-    """The notebook at `path`, or NotebookError saying why it is not one.
-
-    Deliberately lenient about schema details (a cell id in an older minor version, say):
-    Jupyter opens such notebooks, so grading must too.
-    """
-    import nbformat
-
-    name = Path(path).name  # never the grader's folders: a student may read this message
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise NotebookError(f"{name}: no such file")
-    except (UnicodeDecodeError, IsADirectoryError) as e:
-        raise NotebookError(f"{name}: not a notebook ({type(e).__name__})")
-    try:
-        nb = nbformat.reads(text, as_version=4)
-    except Exception as e:
-        raise NotebookError(f"{name}: not a valid notebook ({type(e).__name__}: {str(e)[:200]})")
-    if not isinstance(nb.get("cells"), list):
-        raise NotebookError(f"{name}: not a notebook (no list of cells)")
-    return nb
-
-
-def notebook_from(path: Path, workdir: Path) -> Path:
-    """The notebook to grade: the file itself, or the one inside a grader.export() zip."""
-    path = Path(path)
-    if not path.exists():
-        raise NotebookError(f"{path.name}: no such file")
-    if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as z:
-            names = [n for n in z.namelist() if n.endswith(".ipynb") and "checkpoint" not in n
-                     and not n.startswith("__MACOSX")]
-            if len(names) != 1:
-                raise NotebookError(f"{path.name}: a zip should hold exactly one notebook, "
-                                    f"found {len(names)}")
-            target = Path(workdir) / Path(names[0]).name
-            target.write_bytes(z.read(names[0]))
-            path = target
-    read_notebook(path)  # raises NotebookError with the reason
-    return path
-
-
-def submitted_notebook(folder: Path) -> Path:
-    """The one notebook Gradescope put in `folder`: an .ipynb, or the one in an uploaded zip."""
-    files = sorted(p for p in Path(folder).iterdir() if p.is_file() and not p.name.startswith("."))
-    notebooks = [p for p in files if p.suffix == ".ipynb"]
-    zips = [p for p in files if zipfile.is_zipfile(p)]
-    if len(notebooks) == 1:
-        read_notebook(notebooks[0])
-        return notebooks[0]
-    if len(notebooks) > 1:
-        raise NotebookError(f"{len(notebooks)} notebooks were submitted "
-                            f"({', '.join(p.name for p in notebooks)}): submit exactly one")
-    if len(zips) == 1:
-        path = notebook_from(zips[0], folder)
-        zips[0].unlink()  # otter grades the one notebook beside it
-        return path
-    names = ", ".join(p.name for p in files) or "nothing"
-    raise NotebookError(f"no notebook was submitted (found: {names}): submit your .ipynb file, "
-                        f"or the zip that the notebook's Submit cell wrote")
 
 
 # --- the defences ---------------------------------------------------------------------------
 
 def guard_source() -> str:
-    """The guard cell: beside this file in the zip, in cells/ in the package."""
-    for path in (HERE / "dllab_guard.py", HERE / "cells" / "guard.py"):
+    """The guard cell: beside this file in the zip, in kernel/cells/ in the package."""
+    for path in (HERE / "dllab_guard.py", HERE.parent / "kernel" / "cells" / "guard.py"):
         if path.is_file():
             return path.read_text()
     raise FileNotFoundError("the guard cell (dllab_guard.py) is missing beside the runner")
@@ -211,15 +143,6 @@ def withhold_answers(source: Path):
         path.unlink()
 
 
-# "Error at line 12 in test q4:\n      <the test's source line>\nAssertionError: ..."
-_SOURCE_LINES = re.compile(r"Error at line \d+ in test [^:\n]*:\n(?:[ \t].*\n)*")
-
-
-def message_without_code(message: str) -> str:
-    """A failed case's message with the test's source line removed (hidden tests stay hidden)."""
-    return _SOURCE_LINES.sub("", message).replace("❌ Test case failed\n", "").strip()
-
-
 # --- running otter, in a process group of its own ------------------------------------------
 
 def _otter_child(ag_dir: str, cell_timeout: float, soft_deadline: float, hard_deadline: float):
@@ -265,19 +188,6 @@ def _otter_child(ag_dir: str, cell_timeout: float, soft_deadline: float, hard_de
 
     otter.execute.Config = config_with_limits
     run_autograder_main(ag_dir, logo=False, otter_run=True)
-
-
-# otter_config.json's "seed" makes otter put `np_<ID>.random.seed(42)` and `random_<ID>.seed(42)`
-# on top of every code cell; the student never wrote them.
-OTTER_SEED_LINE = re.compile(r"^(np|random)_[A-Za-z0-9]+(\.random)?\.seed\(\d+\)$")
-
-
-def first_line(source: str, width: int = 80) -> str:
-    """A cell's first line of code, as the student would recognise the cell."""
-    lines = [line.strip() for line in source.splitlines()
-             if line.strip() and not OTTER_SEED_LINE.match(line.strip())]
-    code = [line for line in lines if not line.startswith("#")] or lines or [""]
-    return code[0] if len(code[0]) <= width else code[0][:width - 3] + "..."
 
 
 def interrupted_cells_notes(ag_dir: Path) -> list[str]:
@@ -333,50 +243,6 @@ def run_otter(ag_dir: Path, cell_timeout: float, deadline: float, log_path: Path
     if "error" in verdicts:
         raise RuntimeError(f"the judge failed: {verdicts['error']}")
     return finished and proc.returncode == 0, survivors, verdicts.get("cases")
-
-
-def case_names(tests_dir: Path) -> dict[str, list[str]]:
-    """Each test file's case functions in the order otter numbers them ("q4 - 1", "q4 - 2"...):
-    the function's name says what the case checks."""
-    names = {}
-    for path in Path(tests_dir).glob("*.py"):
-        tree = ast.parse(path.read_text())
-        names[path.stem] = [node.name for node in tree.body if isinstance(node, ast.FunctionDef)
-                            and any("test_case" in ast.unparse(d) for d in node.decorator_list)]
-    return names
-
-
-def _case_name(names: list[str], otter_name: str) -> str:
-    number = otter_name.rsplit(" - ", 1)[-1]
-    return names[int(number) - 1] if number.isdigit() and 0 < int(number) <= len(names) else otter_name
-
-
-def _bounded(text, limit: int = MAX_MESSAGE) -> str:
-    """Text from the student's side, cut to `limit` characters: what crosses to the student."""
-    text = str(text)
-    return text if len(text) <= limit else text[:limit] + f"\n[{len(text) - limit} more characters cut]"
-
-
-def summarise(cases: dict, case_names: dict[str, list[str]], points: dict[str, float]) -> dict:
-    """The verdicts as the result's questions: per question (the judge's own list), per case;
-    hidden messages without code; every message bounded; scores added up here."""
-    questions = {}
-    for name in points:
-        rows = []
-        for r in cases.get(name, []):
-            hidden = bool(r.get("hidden"))
-            message = str(r.get("message", ""))
-            rows.append({
-                "name": _case_name(case_names.get(name, []), str(r.get("name", ""))),
-                "hidden": hidden,
-                "passed": r.get("passed") is True,
-                "points": float(r.get("points") or 0),
-                "message": _bounded(message_without_code(message) if hidden else message),
-            })
-        if rows:
-            score = min(points[name], sum(c["points"] for c in rows if c["passed"]))
-            questions[name] = {"score": float(score), "possible": float(points[name]), "cases": rows}
-    return questions
 
 
 def _crash_reason(log_text: str) -> str:
@@ -435,74 +301,6 @@ def grade_folder(ag_dir: Path, tests_dir: Path, cell_timeout: float, deadline: f
             f"the notebook ran past the grading deadline ({deadline:.0f} s): the cells still "
             "running then were interrupted; the marks earned until then are kept"))
     return result
-
-
-# --- what both places report ----------------------------------------------------------------
-
-def finish(result: dict, facts: dict) -> dict:
-    """Every question gets a score (0 when the run failed); the total and what was possible."""
-    qs = result.setdefault("questions", {})
-    result.setdefault("notes", [])
-    points = {q: info["points"] for q, info in facts["questions"].items()}
-    for q, possible in points.items():
-        qs.setdefault(q, {"score": 0.0, "possible": possible, "cases": []})
-    result["total"] = sum(qs[q]["score"] for q in points)
-    result["possible"] = sum(points.values())
-    return result
-
-
-def case_label(case: dict) -> str:
-    """A test function's name as words: test_lecture_vertical_edge -> lecture vertical edge."""
-    name = case["name"]
-    return (name[len("test_"):] if name.startswith("test_") else name).replace("_", " ")
-
-
-def feedback_markdown(result: dict, facts: dict, title: str) -> str:
-    """What the student reads, the same from `grade` and from Gradescope."""
-    lines = [f"# Feedback: {title}", "", f"Total: **{result['total']:g} / {result['possible']:g}**", ""]
-    if result["status"] != GRADED:
-        lines += [f"Not graded normally ({result['status']}): {result['reason']}", ""]
-    lines += [*(f"Note: {note}" for note in result.get("notes", [])), ""] if result.get("notes") else []
-    for q, info in facts["questions"].items():
-        qr = result["questions"][q]
-        lines.append(f"## {q}, {info['title']}: {qr['score']:g} / {qr['possible']:g}")
-        for c in qr["cases"]:
-            kind = "hidden" if c["hidden"] else "public"
-            verdict = "passed" if c["passed"] else "failed"
-            lines.append(f"- {kind} test, {case_label(c)} ({c['points']:g} pt): {verdict}")
-            if not c["passed"]:
-                lines += ["", "  ```", *["  " + line for line in c["message"].splitlines()], "  ```"]
-        lines.append("")
-    return "\n".join(lines)
-
-
-def gradescope_results(result: dict, facts: dict) -> dict:
-    """Gradescope's results.json: one test per case (per question when nothing ran)."""
-    hidden_visibility = facts.get("gradescope", {}).get("hidden_visibility", "after_published")
-    tests = []
-    for q, info in facts["questions"].items():
-        qr = result["questions"][q]
-        if not qr["cases"]:
-            tests.append({"name": f"{q}, {info['title']}", "score": 0, "max_score": info["points"],
-                          "status": "failed", "visibility": "visible", "output_format": "md",
-                          "output": result["reason"] or "not graded"})
-            continue
-        for c in qr["cases"]:
-            kind = "hidden" if c["hidden"] else "public"
-            entry = {"name": f"{q}, {info['title']}: {case_label(c)} ({kind})",
-                     "score": c["points"] if c["passed"] else 0, "max_score": c["points"],
-                     "status": "passed" if c["passed"] else "failed", "output_format": "md",
-                     "visibility": hidden_visibility if c["hidden"] else "visible"}
-            if not c["passed"]:
-                entry["output"] = "```\n" + c["message"] + "\n```"
-            tests.append(entry)
-    summary = f"Total: {result['total']:g} / {result['possible']:g}"
-    if result["status"] != GRADED:
-        summary += f"\n\nNot graded normally ({result['status']}): {result['reason']}"
-    for note in result.get("notes", []):
-        summary += f"\n\nNote: {note}"
-    return {"score": result["total"], "output": summary, "output_format": "md",
-            "test_output_format": "md", "stdout_visibility": "hidden", "tests": tests}
 
 
 # --- the two places -------------------------------------------------------------------------

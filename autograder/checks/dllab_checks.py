@@ -1,0 +1,519 @@
+"""Comparison helpers used by every lab's otter tests, public and hidden.
+
+The build copies this file into each autograder zip; otter then puts it beside the
+submission, so a test file can `from dllab_checks import ...`.
+
+Why the odd imports: otter runs the tests inside the student's own Python process, after
+the student's code. A submission can therefore replace `np.allclose`, `np.max`,
+`math.isclose`, `builtins.abs`, `pickle.load`, ... and a test written with those names
+would believe it. The helpers here compare with ndarray operators and methods only (the
+slots of a built-in type cannot be reassigned from Python) and build arrays with numpy's
+C constructor taken from numpy's private module, which a submission that patches `np.*`
+does not reach. What in-process checks cannot defend against, and what container
+isolation adds, is written down in docs/integrity.md.
+"""
+
+import _io
+import _pickle
+import json as _json
+import linecache as _linecache
+import os as _os
+import re as _re
+import sys as _sys
+from re import escape as _re_escape
+from warnings import catch_warnings as _catch_warnings
+from warnings import filterwarnings as _filterwarnings
+
+from numpy import __version__ as _NUMPY_VERSION
+from numpy._core import multiarray as _ma
+from numpy._core import umath as _um
+from numpy._core._ufunc_config import errstate as _errstate
+from numpy.exceptions import VisibleDeprecationWarning as _VisibleDeprecationWarning
+
+_float64 = _ma.dtype("float64")
+_asarray = _ma.array          # C function: np.array(obj, dtype=..., copy=...)
+_absolute = _um.absolute      # ufunc object
+_isfinite = _um.isfinite
+
+CASES_ENV = "DLLAB_CASES_DIR"
+
+
+# --- loading the hidden cases and the lab's facts ------------------------------------------
+
+def _find(filename):
+    """$DLLAB_CASES_DIR, the working directory (the zip puts its files beside the submission),
+    or the folder of this module (the student's public checks keep the facts beside it)."""
+    for folder in (_os.environ.get(CASES_ENV), _os.getcwd(), _os.path.dirname(__file__)):
+        if folder and _os.path.isfile(_os.path.join(folder, filename)):
+            return _os.path.join(folder, filename)
+    raise FileNotFoundError(f"{filename} not found: the build writes it beside the tests")
+
+
+def cases_path(lab):
+    """Where the hidden cases of `lab` live (only the autograder zip ships them)."""
+    return _find(f"dllab_cases_{lab}.pkl")
+
+
+_CACHE = {}
+
+
+def load_cases(lab):
+    """The dictionary of hidden inputs and reference outputs the build wrote for `lab`."""
+    path = cases_path(lab)
+    if path not in _CACHE:
+        with _io.open(path, "rb") as f:
+            _CACHE[path] = _pickle.loads(f.read())
+    return _CACHE[path]
+
+
+def lab_facts(lab):
+    """The lab's thresholds and training budget, from its lab.toml (written by the build)."""
+    path = _find(f"dllab_facts_{lab}.json")
+    with _io.open(path, "r", encoding="utf-8") as f:
+        return _json.loads(f.read())
+
+
+# --- calling the student's function ---------------------------------------------------------
+
+def call(fn, name, *args, case=None, **kwargs):
+    """Call the student's `fn` on private copies of array arguments.
+
+    Clear messages for what students meet first: a function that is not defined (renamed, or
+    its cell not run), a stub that returns None, and a function that raises. `case` says in
+    words which case this call is ("N=2, 5x6 input, stride=1, pad=0": shapes and settings,
+    never the inputs' values); when `fn` raises, the AssertionError names the function, the
+    case, the exception and the student's own line that raised it (see raised_message).
+    """
+    if isinstance(fn, Remote):  # grading: the function runs in the student's kernel
+        return fn.channel.call(fn.name, name, args, kwargs, case)
+    assert fn is not None, (
+        f"`{name}` is not defined: run the cell that defines it, and keep its name and "
+        f"signature as given"
+    )
+    assert callable(fn), f"`{name}` should be a function, got {type(fn).__name__}"
+    args = [_copy(a) for a in args]
+    kwargs = {k: _copy(v) for k, v in kwargs.items()}
+    try:
+        out = _call_as_the_grader(fn, args, kwargs)  # fn(*args, **kwargs), as under the grader's numpy
+    except Exception as e:  # not KeyboardInterrupt: a cell timeout must still stop the tests
+        raise AssertionError(raised_message(name, case, e, fn, args, kwargs)) from None
+    # every graded function returns something; None means a stub or a missing `return`
+    assert out is not None, (
+        f"`{name}` returned None: the function is still a stub, or it is missing a `return`"
+    )
+    return out
+
+
+# --- the student's numpy against the grader's ------------------------------------------------
+#
+# The grader runs the numpy pinned in pyproject.toml, which the build writes into every facts
+# file. An older numpy (2.0, what Colab shipped) only warns about some things the grader's
+# refuses: `Z[n, i, j, k] = np.sum(...) + b[k:k+1]` stores a one-element array into one element,
+# a DeprecationWarning in numpy 2.0 and a ValueError in the grader's. So where numpy is older
+# than the grader's, the student's function runs with numpy's deprecations as errors, and the
+# public check fails where the grader would. Where numpy is the grader's (grading itself), it
+# runs as it is. The warning functions are taken at import, before a submission can replace them.
+
+def _release(version):
+    """(2, 0, 2) from "2.0.2" or "2.5.0.dev0+git..."."""
+    parts = []
+    for part in str(version).split(".")[:3]:
+        digits = ""
+        for ch in part:
+            if not ch.isdigit():
+                break
+            digits += ch
+        parts.append(int(digits or 0))
+    return tuple(parts)
+
+
+def grader_numpy():
+    """The grader's numpy version (a string) from the facts file beside the tests (every lab's
+    holds the same versions); None where there is none."""
+    folders = (_os.environ.get(CASES_ENV), _os.getcwd(), _os.path.dirname(__file__))
+    if folders not in _CACHE:
+        _CACHE[folders] = None
+        for folder in folders:
+            names = sorted(_os.listdir(folder)) if folder and _os.path.isdir(folder) else []
+            facts = [n for n in names if n.startswith("dllab_facts_") and n.endswith(".json")]
+            if facts:
+                with _io.open(_os.path.join(folder, facts[0]), "r", encoding="utf-8") as f:
+                    _CACHE[folders] = _json.loads(f.read()).get("grader_versions", {}).get("numpy")
+                break
+    return _CACHE[folders]
+
+
+# numpy's messages when an array goes where one number goes (numpy 2.0 only warned about an
+# array of one value there)
+_ARRAY_FOR_A_NUMBER = ("setting an array element with a sequence",
+                       "only 0-dimensional arrays can be converted to Python scalars",
+                       "only length-1 arrays can be converted to Python scalars")
+_DEPRECATIONS = (DeprecationWarning, _VisibleDeprecationWarning)
+_TAKE_A_NUMBER = "Take the number out first: `b[k]`, not `b[k:k+1]` (an array of one value); or `.item()`."
+
+
+def _call_as_the_grader(fn, args, kwargs):
+    """`fn(*args, **kwargs)`, raising where the grader's numpy would raise. Its exceptions keep
+    their type and traceback (`call` words them); the text says why where numpy versions differ
+    (first: the text of a raised exception is cut at some length)."""
+    grader = grader_numpy()
+    try:
+        if grader is None or _release(_NUMPY_VERSION) >= _release(grader):
+            return fn(*args, **kwargs)
+        # only what the student's own code does (the module that defines `fn`): a library's
+        # own deprecations are the same under the grader's versions
+        module = _re_escape(getattr(fn, "__module__", None) or "__main__") + "$"
+        with _catch_warnings():
+            _filterwarnings("error", category=DeprecationWarning, module=module)
+            _filterwarnings("error", category=_VisibleDeprecationWarning, module=module)
+            return fn(*args, **kwargs)
+    except Exception as e:
+        text = str(e).rstrip(".")
+        versions = (f"your numpy {_NUMPY_VERSION} only warns about this, the grader's numpy "
+                    f"{grader} refuses it, and so do these checks")
+        array_for_a_number = isinstance(e, (ValueError, TypeError)) and any(
+            m in text for m in _ARRAY_FOR_A_NUMBER)
+        if array_for_a_number and isinstance(e.__cause__, _DEPRECATIONS):
+            # numpy 2.0 with its deprecation as an error: the grader's own ValueError, the
+            # deprecation as its cause
+            e.args = (f"{text}: one element was given an array of one value; {versions}. "
+                      f"{_TAKE_A_NUMBER}",)
+        elif array_for_a_number:
+            e.args = (f"{text}: one element of an array was given an array, not a number. "
+                      f"{_TAKE_A_NUMBER} numpy 2.0 only warned about an array of one value "
+                      f"there; newer numpy, the grader's among them, refuses it.",)
+        elif isinstance(e, _DEPRECATIONS):
+            e.args = (f"your numpy {_NUMPY_VERSION} only warns about this; the grader runs numpy "
+                      f"{grader}, and newer numpy refuses what older numpy deprecated, so these "
+                      f"checks do too: {e}",)
+        raise
+
+
+def _copy(value):
+    """A private copy of arrays, also inside tuples, lists and dicts (a backward pass's cache)."""
+    if isinstance(value, _ma.ndarray):
+        return _asarray(value, copy=True)
+    if type(value) in (tuple, list):
+        return type(value)(_copy(v) for v in value)
+    if type(value) is dict:
+        return {k: _copy(v) for k, v in value.items()}
+    return value
+
+
+# --- when the student's function raises: their line, not the test's ------------------------
+#
+# IPython compiles every notebook cell under a file name of its own and keeps the cell's text
+# in linecache, so the exception's traceback leads to the line in the student's cell. The
+# names: "/tmp/ipykernel_<pid>/<hash>.py" (ipykernel 6 and later: Jupyter, VS Code, Colab,
+# nbclient under otter) and "<ipython-input-<n>-<hash>>" (older IPython). The line is given
+# within its function ("line 21 of conv2d_backward", the def line being line 1) with its text:
+# the cell's execution count would, in graded feedback, count the grading run's cells, not the
+# student's. Everything here only words a message: it runs inside try, and the verdict (an
+# AssertionError) stands whatever a submission has done to re or linecache.
+
+_CELL_FILE = _re.compile(r"<ipython-input-\d+-|[/\\]ipykernel_\d+[/\\]")
+_MAX_ERROR = 600  # characters of the exception's own message kept (a repr can be long)
+
+
+def _in_notebook(filename):
+    """Whether code compiled under `filename` comes from a notebook cell."""
+    if _CELL_FILE.search(filename):
+        return True
+    ipython = getattr(_sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    naming = getattr(getattr(ipython, "compile", None), "format_code_name", None)
+    return bool(naming and naming(filename))  # IPython 8 knows the names it gave its cells
+
+
+def _student_frames(error, fn):
+    """(code, line number) of the student's frames in `error`'s traceback, outermost first.
+
+    The frames below `call` that come from notebook cells; without any (a function defined in a
+    module, as in the project's galleries), those of the file that defines `fn`.
+    """
+    frames, tb = [], error.__traceback__.tb_next  # the first entry is call's own line
+    while tb is not None:
+        frames.append((tb.tb_frame.f_code, tb.tb_lineno))
+        tb = tb.tb_next
+    own = [f for f in frames if _in_notebook(f[0].co_filename)]
+    if not own:
+        home = getattr(getattr(fn, "__code__", None), "co_filename", None)
+        own = [f for f in frames if f[0].co_filename == home]
+    # a comprehension or a lambda counts its lines from its own start: its function says more,
+    # at the same line
+    named = [f for f in own if not f[0].co_name.startswith("<")]
+    return named or own
+
+
+def _line(code, lineno):
+    """'line 21 of conv2d_backward:' and the line's text on the next line."""
+    text = _linecache.getline(code.co_filename, lineno).strip()
+    where = f"line {lineno - code.co_firstlineno + 1} of {code.co_name}"
+    return where + (f":\n      {text}" if text else "")
+
+
+def _kind(value):
+    """What an argument is, without its values: "array (2, 5, 6, 3)", "int", "tuple of (...)"."""
+    if isinstance(value, _ma.ndarray):
+        return f"array {value.shape}"
+    if type(value) in (tuple, list):
+        return f"{type(value).__name__} of (" + ", ".join(_kind(v) for v in value) + ")"
+    if type(value) is dict:
+        return "dict of " + ", ".join(f"{k}: {_kind(v)}" for k, v in value.items())
+    return type(value).__name__
+
+
+def raised_message(name, case, error, fn=None, args=(), kwargs=None):
+    """What a student reads when their function `name` raised `error` on `case`, e.g.
+
+        `conv2d_backward` raised ValueError: could not broadcast input array from shape
+        (0,0,1) into shape (3,3,1)
+          case: N=2, 5x5 input, C_in=1, 3x3 filters, C_out=2, stride=1, pad=0
+          at line 21 of conv2d_backward:
+              dX[i, :, :, :] = dx_pad[pad:-pad, pad:-pad, :]
+
+    When the line that raised is in another function of the student's (a helper), the line of
+    the graded function that called it follows ("called from line 12 of conv2d_forward").
+    Without a `case`, the arguments `args` and `kwargs` are described by shape and type alone
+    ("called with: array (100, 13), array (100,)"). Never the test's code, never the inputs'
+    values (unless the student's own message prints them).
+    """
+    try:
+        text = str(error).strip()
+    except Exception:  # a __str__ that raises
+        text = ""
+    if len(text) > _MAX_ERROR:
+        text = text[:_MAX_ERROR] + " ..."
+    lines = [f"`{name}` raised {type(error).__name__}" + (f": {text}" if text else "")]
+    try:
+        if case:
+            lines.append(f"  case: {case}")
+        elif args or kwargs:
+            kinds = [_kind(a) for a in args] + [f"{k}={_kind(v)}" for k, v in (kwargs or {}).items()]
+            called = ", ".join(kinds)
+            lines.append("  called with: " + (called if len(called) <= _MAX_ERROR else called[:_MAX_ERROR] + " ..."))
+        own = _student_frames(error, fn)
+        if own:
+            lines.append("  at " + _line(*own[-1]))
+        if len(own) > 1 and own[0][0] is not own[-1][0]:
+            lines.append("  called from " + _line(*own[0]))
+    except Exception:  # the message goes without the student's line, the verdict stands
+        pass
+    return "\n".join(lines)
+
+
+# --- what otter shows of a failed case ------------------------------------------------------
+#
+# otter 7 words every failed case as "Error at line N in test qX:", the test's own source line,
+# then the exception. For the AssertionErrors of these helpers and of the tests' asserts that
+# line only points the student at the test's code (and in a hidden test, shows it): the message
+# itself names the call, the case and, when the student's function raised, the student's line.
+# Every test imports this module before it can fail, in the process that runs the tests (the
+# student's kernel for grader.check, the grading kernel, this project's harness), so there such
+# a failure reads as its message alone. Any other exception (a test's own code failing) keeps
+# otter's wording; the grading runner still strips the source line from a hidden test's.
+
+def _otter_words_assertions_without_test_source():
+    try:
+        from otter.test_files.exception_test import ExceptionTestFile
+    except Exception:  # no otter here (the build reads describe_layers): nothing is shown
+        return
+    otter_words = ExceptionTestFile._generate_error_message
+    if getattr(otter_words, "dllab", False):  # the public copy of this module came first
+        return
+
+    def words(self, excp, context=0):
+        if isinstance(excp, AssertionError):
+            return f"AssertionError: {excp}"
+        return otter_words(self, excp, context)
+
+    words.dllab = True
+    ExceptionTestFile._generate_error_message = words
+
+
+_otter_words_assertions_without_test_source()
+
+
+# --- comparisons -------------------------------------------------------------------------
+
+def as_float_array(value, name="output", dtype="float64"):
+    """`value` as a plain ndarray of `dtype` (subclasses dropped), or an AssertionError saying why.
+
+    float64 for comparisons; float32 for a model's inputs, which Keras reads as float32 anyway
+    (an MNIST test set in float64 is 63 MB spent for nothing).
+    """
+    assert value is not None, (
+        f"`{name}` returned None: the function is still a stub, or it is missing a `return`"
+    )
+    try:
+        arr = _asarray(value, dtype=_ma.dtype(dtype), copy=True, subok=False)
+    except Exception as e:  # ragged lists, strings, objects
+        raise AssertionError(f"`{name}` should return a numeric array; got {type(value).__name__} ({e})")
+    return arr
+
+
+def _fmt_index(index):
+    return "(" + ", ".join(str(i) for i in index) + ")" if len(index) != 1 else f"({index[0]},)"
+
+
+def assert_shape(got, shape, name="output"):
+    arr = as_float_array(got, name)
+    shape = tuple(shape)
+    assert arr.shape == shape, f"`{name}`: expected shape {shape}, got {arr.shape}"
+    return arr
+
+
+def _numbers(flags):
+    """1-based positions of the true entries of a 1-d bool array, in runs: "1, 3-5"."""
+    runs, start = [], None
+    for i, flag in enumerate(list(flags) + [False], start=1):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            runs.append(f"{start}" if i - 1 == start else f"{start}-{i - 1}")
+            start = None
+    return ", ".join(runs)
+
+
+def _parts_verdict(ok, axis, part):
+    """Which parts along `axis` differ and which match: "time step 1 matches; time steps 2-6
+    differ" (`ok`: the elementwise verdict, `part`: what one index along the axis is called)."""
+    others = tuple(a for a in range(ok.ndim) if a != axis)
+    bad = (~ok).any(axis=others) if others else ~ok
+    n_bad, n = int(bad.sum()), bad.shape[0]
+    differ = f"{part}{'' if n_bad == 1 else 's'} {_numbers(bad)} {'differs' if n_bad == 1 else 'differ'}"
+    if n_bad == n:
+        return f"all {n} {part}s differ" if n > 1 else differ
+    return (f"{part}{'' if n - n_bad == 1 else 's'} {_numbers(~bad)} "
+            f"{'matches' if n - n_bad == 1 else 'match'}; {differ}")
+
+
+def assert_close(got, expected, name="output", rtol=1e-6, atol=1e-8, parts=None):
+    """Shape exactly, values within `atol + rtol*|expected|`; the message names the first miss.
+
+    The message gives the shapes, the first mismatching index and the two values there, and
+    how many values differ, never the inputs.
+
+    `parts`, for an output whose one axis holds parts that mean something on their own: (axis,
+    what one index along it is called), e.g. (2, "time step") for an RNN's states (n_a, m, T_x).
+    The message then counts along that axis from 1, as a student reads it ("index (0, 0, 1),
+    time step 2 of 6"), and says which parts match and which differ.
+    """
+    got_arr = as_float_array(got, name)
+    exp_arr = _asarray(expected, dtype=_float64, copy=True, subok=False)
+    axis, part = parts if parts else (None, None)
+    if got_arr.shape != exp_arr.shape and parts and got_arr.ndim == exp_arr.ndim:
+        raise AssertionError(f"`{name}`: expected shape {exp_arr.shape}, got {got_arr.shape} "
+                             f"({exp_arr.shape[axis]} {part}s along axis {axis}, got "
+                             f"{got_arr.shape[axis]})")
+    assert got_arr.shape == exp_arr.shape, (
+        f"`{name}`: expected shape {exp_arr.shape}, got {got_arr.shape}"
+    )
+    tol = atol + rtol * _absolute(exp_arr)
+    with _errstate(invalid="ignore"):  # inf - inf is nan: judged below, not worth a warning
+        ok = (_absolute(got_arr - exp_arr) <= tol) & _isfinite(got_arr)
+    # equal infinities count as equal
+    ok = ok | ((got_arr == exp_arr) & ~_isfinite(exp_arr))
+    if not ok.all():
+        flat_bad = (~ok).reshape(-1).nonzero()[0]  # reshape: numpy 2 refuses nonzero() on 0-d
+        first = tuple(int(i) for i in _ma.unravel_index(int(flat_bad[0]), exp_arr.shape))
+        where = f" at index {_fmt_index(first)}" if first else ""
+        if parts:
+            where += f", {part} {first[axis] + 1} of {exp_arr.shape[axis]}"
+        raise AssertionError(
+            f"`{name}`: values differ{where}: expected {float(exp_arr[first]):.6g}, "
+            f"got {float(got_arr[first]):.6g} "
+            f"({flat_bad.size} of {exp_arr.size} values outside rtol={rtol:g}, atol={atol:g})"
+            + (f"; {_parts_verdict(ok, axis, part)}" if parts else "")
+        )
+    return got_arr
+
+
+def _words(names):
+    """"dX", "dX and db", "dX, dW and db"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def assert_outputs_close(got, expected, names, name, rtol=1e-6, atol=1e-8, parts=None):
+    """Each output of a function that returns several, within tolerance; one message says which
+    outputs differ and which match, then assert_close's message for each that differs.
+
+    Inputs:
+    - got: what the student's function returned, a tuple or list of len(names)
+    - expected: the reference outputs in the same order; None for one compared elsewhere
+    - names: the outputs' names, e.g. ("dX", "dW", "db")
+    - name: str, the call and its case, e.g. "conv2d_backward, N=2, 5x5 input, stride=1, pad=0"
+    - rtol, atol: as in assert_close
+    - parts: dict, an output's name -> assert_close's `parts` for it
+
+    Message: "conv2d_backward, <case>: dW differs; dX and db match" and dW's first miss.
+    """
+    n = names.__len__()
+    # the exact built-in types: their __len__ and indexing are slots a submission cannot bend
+    assert type(got) in (tuple, list) and got.__len__() == n, (
+        f"`{name}` should return a tuple of {n} ({', '.join(names)}), got "
+        + (f"{got.__len__()} values" if type(got) in (tuple, list) else type(got).__name__))
+    differ, match, details, i = [], [], [], -1
+    for part in names:  # no builtin (enumerate, zip) decides which outputs are compared
+        i += 1
+        if expected[i] is None:
+            continue
+        try:
+            assert_close(got[i], expected[i], part, rtol, atol, (parts or {}).get(part))
+            match.append(part)
+        except AssertionError as e:
+            differ.append(part)
+            details.append(str(e))
+    if differ:
+        verdict = f"{_words(differ)} {'differs' if differ.__len__() == 1 else 'differ'}"
+        if match:
+            verdict += f"; {_words(match)} {'matches' if match.__len__() == 1 else 'match'}"
+        raise AssertionError(f"{name}: {verdict}\n" + "\n".join(details))
+    return got
+
+
+def assert_equal(got, expected, name="output"):
+    """Exact equality: numbers through numpy (an object whose `__eq__` always answers True
+    does not pass), anything else (tuples, strings) with `==` on the trusted side."""
+    assert got is not None, f"`{name}` returned None: the function is still a stub"
+    if type(expected) in (int, float):
+        g = as_float_array(got, name)
+        assert g.shape == (), f"`{name}`: expected a single number, got shape {g.shape}"
+        assert (g == _asarray(expected, dtype=_float64)).all(), (
+            f"`{name}`: expected {expected!r}, got {g.item()!r}"
+        )
+        return
+    assert expected == got, f"`{name}`: expected {expected!r}, got {got!r}"
+
+
+# --- how messages name a call ------------------------------------------------------------
+
+def call_label(name, kwargs=None):
+    """How messages name one call of a builder.
+
+    Inputs:
+    - name: str, the function's name
+    - kwargs: dict of the keyword arguments of the call (empty or None: the defaults)
+
+    Returns:
+    - label: str, "build_lenet5() with default arguments" or
+      "build_lenet5(input_shape=(32, 32, 1), num_classes=5)"
+    """
+    if not kwargs:
+        return f"{name}() with default arguments"
+    return f"{name}(" + ", ".join(f"{k}={v!r}" for k, v in kwargs.items()) + ")"
+
+
+
+class Remote:
+    """The judge's stand-in for a function of the student's: calling it (directly or through
+    `call`) runs the function in the student's kernel and returns what it returned, as data."""
+
+    def __init__(self, name, channel):
+        self.name = name
+        self.channel = channel
+
+    def __call__(self, *args, **kwargs):
+        return call(self, self.name, *args, **kwargs)
+
+    def __repr__(self):
+        return f"<the notebook's function {self.name}>"
