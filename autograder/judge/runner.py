@@ -1,7 +1,7 @@
 """The grading runner: one submission graded by otter, with the course's defences, into a result.
 
 One runner, two places, the same code:
-- `dllab grade` runs `python -m autograder.runner local ZIP NOTEBOOK RESULT_JSON` for each
+- `dllab grade` runs `python dllab_runner.py local ZIP NOTEBOOK RESULT_JSON` for each
   submission, in a folder laid out as Gradescope lays out /autograder;
 - the autograder zip carries this file as `dllab_runner.py`, and the zip's `run_autograder`
   runs `python dllab_runner.py gradescope /autograder`, which grades /autograder/submission
