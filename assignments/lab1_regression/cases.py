@@ -6,7 +6,7 @@ data of the trained-model question travels in the cases too, so grading needs no
 
 import numpy as np
 
-from autograder.support import dllab_data
+from autograder.kernel import dllab_data
 
 
 def _standardize_case(ref, x_train, x_test):

@@ -6,7 +6,7 @@ the trained classifier needs neither the network nor the data folder.
 
 import numpy as np
 
-from autograder.support import dllab_data
+from autograder.kernel import dllab_data
 
 
 def _separable(rng, n, d, margin):

@@ -8,7 +8,8 @@ no network and no data folder.
 
 import numpy as np
 
-from autograder.support import dllab_checks, dllab_data
+from autograder.checks import dllab_keras
+from autograder.kernel import dllab_data
 
 
 def _count_cases(keras, layers, rng):
@@ -72,7 +73,7 @@ def build_cases(ref):
     import keras
     from keras import layers
 
-    describe = dllab_checks.describe_layers
+    describe = dllab_keras.describe_layers
     rng = np.random.default_rng(2024)
     conv, dense, sizes = _count_cases(keras, layers, rng)
     for kind, fn in (("conv", ref.conv_param_count), ("dense", ref.dense_param_count),

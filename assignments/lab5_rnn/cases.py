@@ -12,7 +12,8 @@ the reference's float64 states, so the hidden test's tolerance holds whatever ba
 
 import numpy as np
 
-from autograder.support import dllab_checks, dllab_data
+from autograder.checks import dllab_keras
+from autograder.kernel import dllab_data
 
 
 def random_params(rng, n_x, n_a, n_y, scale=1.0):
@@ -101,7 +102,7 @@ def build_cases(ref):
         keras_cases.append({"x": x, "a0": a0, "params": params, "a": a, "y_pred": y_pred,
                             "label": f"n_x={n_x}, n_a={n_a}, n_y={n_y}, m={m}, T_x={T_x}"})
 
-    describe = dllab_checks.describe_layers
+    describe = dllab_keras.describe_layers
     architectures = [
         {"kwargs": kwargs, "layers": describe(ref.build_sequence_model(**kwargs), "build_sequence_model")}
         for kwargs in ({}, {"cell": "simple_rnn", "units": 32}, {"cell": "gru", "units": 16},
