@@ -198,14 +198,14 @@ def conv_bias_as_one_element_array(X, W, b, stride=1, pad=0):
 
 WRONG = [
     # q1 conv_output_size
-    Entry("q1", "output size without the floor", {"conv_output_size": lambda n, f, pad, stride: (n + 2 * pad - f) / stride + 1},
+    Entry("q1", "output size without the floor", {"conv_output_size": lambda n, f, pad, stride: (n + 2 * pad - f) / stride + 1}, public=True,
           message=("`conv_output_size(7, 2, 0, 2)` should return a Python int, got float 3.5",)),
-    Entry("q1", "output size floored with np.floor, a numpy float", {"conv_output_size": lambda n, f, pad, stride: np.floor((n + 2 * pad - f) / stride) + 1},
+    Entry("q1", "output size floored with np.floor, a numpy float", {"conv_output_size": lambda n, f, pad, stride: np.floor((n + 2 * pad - f) / stride) + 1}, public=True,
           message=("`conv_output_size(7, 2, 0, 2)` should return a Python int, got numpy.float64 3.0",)),
-    Entry("q1", "output size as a numpy int", {"conv_output_size": lambda n, f, pad, stride: np.int64((n + 2 * pad - f) // stride + 1)},
+    Entry("q1", "output size as a numpy int", {"conv_output_size": lambda n, f, pad, stride: np.int64((n + 2 * pad - f) // stride + 1)}, public=True,
           message=("should return a Python int, got numpy.int64 3 (int(...) makes it a Python int)",)),
-    Entry("q1", "output size with ceil", {"conv_output_size": lambda n, f, pad, stride: math.ceil((n + 2 * pad - f) / stride) + 1}),
-    Entry("q1", "output size rounded", {"conv_output_size": lambda n, f, pad, stride: round((n + 2 * pad - f) / stride) + 1}),
+    Entry("q1", "output size with ceil", {"conv_output_size": lambda n, f, pad, stride: math.ceil((n + 2 * pad - f) / stride) + 1}, public=True),
+    Entry("q1", "output size rounded", {"conv_output_size": lambda n, f, pad, stride: round((n + 2 * pad - f) / stride) + 1}, public=True),
     Entry("q1", "padding counted once", {"conv_output_size": lambda n, f, pad, stride: (n + pad - f) // stride + 1}),
     Entry("q1", "output size off by one", {"conv_output_size": lambda n, f, pad, stride: (n + 2 * pad - f) // stride}),
     # q2 zero_pad
@@ -217,7 +217,7 @@ WRONG = [
     Entry("q3", "single step with the kernel flipped", {"conv_single_step": lambda a, W, b: float(np.sum(a * W[::-1, ::-1]) + b)}),
     Entry("q3", "single step without the bias", {"conv_single_step": lambda a, W, b: float(np.sum(a * W))}),
     Entry("q3", "single step sums the first channel only", {"conv_single_step": lambda a, W, b: float(np.sum(a[..., 0] * W[..., 0]) + b)}),
-    Entry("q3", "single step returns an array of one value", {"conv_single_step": lambda a, W, b: np.sum(a * W, keepdims=True) + b},
+    Entry("q3", "single step returns an array of one value", {"conv_single_step": lambda a, W, b: np.sum(a * W, keepdims=True) + b}, public=True,
           message=("`conv_single_step (first window of the lecture)` should return a float, got an array of shape (1, 1, 1)",)),
     # q4 conv2d_forward
     Entry("q4", "conv with the kernel flipped (true convolution)", {"conv2d_forward": lambda X, W, b, stride=1, pad=0: _conv(X, W, b, stride, pad, flip=True)}),
@@ -240,7 +240,7 @@ WRONG = [
                    "Take the number out first: `b[k]`, not `b[k:k+1]`",
                    "Z[n, i, j, k] = np.sum(window * W[:, :, :, k]) + b[k:k+1]")),
     Entry("q4", "conv sizes the output with ceil (zeros added at the end so a last window fits)",
-          {"conv2d_forward": lambda X, W, b, stride=1, pad=0: _conv(_pad_end(X, stride - 1), W, b, stride, pad)},
+          {"conv2d_forward": lambda X, W, b, stride=1, pad=0: _conv(_pad_end(X, stride - 1), W, b, stride, pad)}, public=True,
           message=("stride 2: the output size is floored)`: expected shape (1, 2, 2, 1), got (1, 3, 3, 1)",)),
     # q5 relu
     Entry("q5", "relu as abs", {"relu": lambda Z: np.abs(Z)}),
@@ -254,7 +254,7 @@ WRONG = [
     Entry("q6", "maxpool with stride = f always", {"maxpool": lambda X, f=2, stride=2: _pool(X, f, f, np.max)}),
     Entry("q6", "avgpool divides by f, not f*f", {"avgpool": lambda X, f=2, stride=2: _pool(X, f, stride, np.sum) / f}),
     Entry("q6", "maxpool with ceil sizes (zeros added at the end so a last window fits)",
-          {"maxpool": lambda X, f=2, stride=2: _pool(_pad_end(X, stride - 1), f, stride, np.max)},
+          {"maxpool": lambda X, f=2, stride=2: _pool(_pad_end(X, stride - 1), f, stride, np.max)}, public=True,
           message=("`maxpool (lecture example with a fifth row and column no window reaches)`: expected shape (1, 2, 2, 1), got (1, 3, 3, 1)",)),
     # q7 nearest_upsample
     Entry("q7", "upsampling along H only", {"nearest_upsample": lambda X, scale=2: np.repeat(X, scale, axis=1)}),
@@ -276,7 +276,7 @@ WRONG = [
     Entry("q10", "conv_params with no bias by default", {"conv_params": lambda f, c_in, k, bias=False: f * f * c_in * k + (k if bias else 0)}),
     Entry("q10", "dense_params without the bias", {"dense_params": lambda n_in, n_out, bias=True: n_in * n_out}),
     Entry("q10", "dense_params with a bias per input", {"dense_params": lambda n_in, n_out, bias=True: n_in * n_out + (n_in if bias else 0)}),
-    Entry("q10", "conv_params with np.prod, a numpy int", {"conv_params": lambda f, c_in, k, bias=True: np.prod([f, f, c_in, k]) + (k if bias else 0)},
+    Entry("q10", "conv_params with np.prod, a numpy int", {"conv_params": lambda f, c_in, k, bias=True: np.prod([f, f, c_in, k]) + (k if bias else 0)}, public=True,
           message=("`conv_params(5, 1, 6, bias=False)` should return a Python int, got numpy.int64 150",)),
     # q11 bonus: conv2d_backward, maxpool_backward
     Entry("q11", "conv2d_backward returns dZ as db (no sum)", {"conv2d_backward": lambda dZ, cache: _conv_backward(dZ, cache, db_sum=False)}),
