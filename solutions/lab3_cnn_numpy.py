@@ -51,7 +51,8 @@ def conv_single_step(a_slice, W, b):
     - b: a number, the filter's bias
 
     Returns:
-    - z: a Python float, the sum over all f*f*C_in positions of a_slice * W, plus b
+    - z: float (one number, a Python or a numpy float, not an array), the sum over all
+      f*f*C_in positions of a_slice * W, plus b
     """
     return float(np.sum(a_slice * W) + b)
 

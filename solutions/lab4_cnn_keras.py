@@ -179,8 +179,8 @@ def feature_maps(model, images, layer_name):
     - layer_name: str, the `name` of one of the model's layers
 
     Returns:
-    - maps: np.ndarray, the layer's output for the N images, e.g. (N, 28, 28, 6) for
-      LeNet-5's first convolution
+    - maps: array, the layer's output for the N images (np.asarray turns what Keras returns
+      into one), e.g. (N, 28, 28, 6) for LeNet-5's first convolution
     """
     layer = model.get_layer(layer_name)
     probe = keras.Model(inputs=model.inputs, outputs=layer.output)

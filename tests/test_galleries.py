@@ -4,8 +4,8 @@ Each module in tests/gallery/ (one per lab) defines
     LAB   = "lab3_cnn_numpy"
     WRONG = [Entry(question, label, {name: implementation, ...}), ...]
     RIGHT = [Entry(...), ...]
-A wrong entry must lose marks on its own question, and its failures must say what its
-`message` fragments say; a right entry must keep full marks there.
+A wrong entry must lose marks on its own question (in a public case when it says `public=True`),
+and its failures must say what its `message` fragments say; a right entry must keep full marks there.
 The whole-notebook path (notebook -> otter run) is covered in tests/test_end_to_end.py.
 """
 
@@ -40,6 +40,8 @@ def test_wrong_answer_loses_marks(lab, entry, cases_dir, judged):
     assert result.score < result.possible, (
         f"{entry.label!r} kept full marks on {entry.question}: the tests cannot tell it apart"
     )
+    assert result.public_failed or not entry.public, (
+        f"{entry.label!r} passed every public case of {entry.question}: the student would not see it before submitting")
     for fragment in entry.message:
         assert any(fragment in m for m in result.failures), (fragment, result.failures)
 

@@ -485,6 +485,94 @@ def assert_equal(got, expected, name="output"):
     assert expected == got, f"`{name}`: expected {expected!r}, got {got!r}"
 
 
+# --- the type a docstring promises -----------------------------------------------------------
+#
+# docs/course.md, "Types": "a Python int" is exactly `int`; "int" also takes a numpy integer;
+# "float" is one floating-point number, Python's or numpy's, never an array of one value; "bool"
+# is True or False, Python's or numpy's. `verb` is "be" for one part of what was returned. A 0-d
+# array counts as the numpy scalar it holds: the judge receives it as one (dllab_wire), so both
+# places reach the same verdict. Types are read with `type` and isinstance on numpy's own
+# classes, which a submission cannot reassign.
+
+def describe_value(value):
+    """What a value is, for a message: "float 3.5", "numpy.int64 3", "an array of shape (1,)"."""
+    if isinstance(value, (_ma.ndarray, _ma.generic)) and value.shape == ():
+        return f"numpy.{value.dtype.type.__name__} {value.item()!r}"
+    if isinstance(value, _ma.ndarray):
+        return f"an array of shape {value.shape}"
+    if type(value) in (bool, int, float):
+        return f"{type(value).__name__} {value!r}"
+    if type(value) in (tuple, list):
+        return f"a {type(value).__name__} of {value.__len__()} values"
+    return f"a {type(value).__name__}"
+
+
+def _number_kind(value):
+    """numpy's kind letter of a number ("b", "i", "u", "f"); None for anything else."""
+    if type(value) in (bool, int, float):
+        return {bool: "b", int: "i", float: "f"}[type(value)]
+    if isinstance(value, (_ma.ndarray, _ma.generic)) and value.shape == ():
+        return value.dtype.kind
+    return None
+
+
+def assert_int(got, name, python=False, verb="return"):
+    """`got` is a whole number of an integer type: exactly a Python int when `python` (the
+    docstring says "a Python int"), else a Python int or a numpy integer. Never a bool, nor a
+    float that happens to be whole (4.0).
+
+    Message: "`conv_output_size(7, 2, 0, 2)` should return a Python int, got float 3.5".
+    """
+    assert got is not None, f"`{name}` returned None: the function is still a stub"
+    ok = type(got) is int if python else _number_kind(got) in ("i", "u")
+    if not ok:
+        hint = ""
+        if python and _number_kind(got) in ("i", "u"):
+            hint = " (int(...) makes it a Python int)"
+        elif _number_kind(got) == "f":
+            hint = " (`/` and np.floor give floats; `//` of two ints gives an int)"
+        raise AssertionError(f"`{name}` should {verb} {'a Python int' if python else 'an int'}, "
+                             f"got {describe_value(got)}{hint}")
+    return got
+
+
+def assert_float(got, name, verb="return"):
+    """`got` is one floating-point number: a Python float or a numpy float (np.float64,
+    np.float32), not an array of one value, not an int.
+
+    Message: "`cross_entropy` should return a float, got an array of shape (1,)".
+    """
+    assert got is not None, f"`{name}` returned None: the function is still a stub"
+    assert _number_kind(got) == "f", f"`{name}` should {verb} a float, got {describe_value(got)}"
+    return got
+
+
+def assert_bool(got, name, verb="return"):
+    """`got` is True or False: a Python bool or a numpy bool (np.all(...) gives one), not 1 or 0.
+
+    Message: "`perceptron_train on XOR: converged` should be a bool (True or False), got int 0".
+    """
+    assert got is not None, f"`{name}` returned None: the function is still a stub"
+    assert _number_kind(got) == "b", (
+        f"`{name}` should {verb} a bool (True or False), got {describe_value(got)}")
+    return got
+
+
+def assert_dtype(got, kinds, what, name, verb="return"):
+    """The numbers of an array (or of a list of numbers) are of one of numpy's `kinds`:
+    "iu" for "an int array" (bool is not), "f" for "a float array". `what` words it.
+
+    Message: "`perceptron_predict` should return an int array, got dtype bool".
+    """
+    assert got is not None, f"`{name}` returned None: the function is still a stub"
+    try:
+        arr = got if isinstance(got, _ma.ndarray) else _asarray(got)
+    except Exception:  # ragged lists, objects
+        raise AssertionError(f"`{name}` should {verb} {what}, got {describe_value(got)}") from None
+    assert arr.dtype.kind in kinds, f"`{name}` should {verb} {what}, got dtype {arr.dtype}"
+    return got
+
+
 # --- how messages name a call ------------------------------------------------------------
 
 def call_label(name, kwargs=None):

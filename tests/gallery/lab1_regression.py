@@ -70,6 +70,12 @@ def no_intercept(X, y):
     return w, 0.0
 
 
+def intercept_as_one_element_array(X, y):
+    A = np.hstack([np.ones((len(X), 1)), X])
+    theta, *_ = np.linalg.lstsq(A, y, rcond=None)
+    return theta[1:], theta[:1]
+
+
 def intercept_is_mean_of_y(X, y):
     w, *_ = np.linalg.lstsq(X, y, rcond=None)
     return w, float(np.mean(y))
@@ -265,6 +271,8 @@ WRONG = [
     Entry("q1", "divided by the variance", {"standardize": divided_by_variance}),
     Entry("q1", "min-max scaling", {"standardize": min_max_scaling}),
     Entry("q2", "no intercept", {"fit_linear_regression": no_intercept}),
+    Entry("q2", "intercept as an array of one value", {"fit_linear_regression": intercept_as_one_element_array}, public=True,
+          message=("`fit_linear_regression: b` should be a float, got an array of shape (1,)",)),
     Entry("q2", "intercept taken as mean of y", {"fit_linear_regression": intercept_is_mean_of_y}),
     Entry("q2", "right weights, mean of y as intercept",
           {"fit_linear_regression": right_weights_mean_of_y_as_intercept}),

@@ -5,9 +5,11 @@ entry is a different correct way to write the function (loops, einsum, stride tr
 im2col, float32); it must keep full marks.
 
 HIDDEN_ONLY names the wrong answers that pass every public (lecture) check and are caught by
-the hidden tests alone: the lecture examples have one image, one channel, no padding, no bias,
-f == stride, and sizes the stride divides. tests/test_lab3_reference.py checks that this list
-stays true, so it documents what the hidden tests add.
+the hidden tests alone: the lecture examples have one image, one channel, no padding, no bias
+and f == stride. The public checks do hold each function to its docstring's types and to the
+floor of the output size (a size the stride does not divide in q1, q4 and q6).
+tests/labs/test_lab3_cnn_numpy.py checks that this list stays true, so it documents what the
+hidden tests add.
 """
 
 import math
@@ -26,6 +28,11 @@ def _size(n, f, pad, stride):
 
 def _pad_hw(X, pad):
     return np.pad(X, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
+
+
+def _pad_end(X, extra):
+    """`extra` rows and columns of zeros after the last ones (sizes rounded up, not floored)."""
+    return np.pad(X, ((0, 0), (0, extra), (0, extra), (0, 0)))
 
 
 # --- correct building blocks, for the wrong answers to differ from in one place only -------
@@ -191,9 +198,14 @@ def conv_bias_as_one_element_array(X, W, b, stride=1, pad=0):
 
 WRONG = [
     # q1 conv_output_size
-    Entry("q1", "output size without the floor", {"conv_output_size": lambda n, f, pad, stride: (n + 2 * pad - f) / stride + 1}),
-    Entry("q1", "output size with ceil", {"conv_output_size": lambda n, f, pad, stride: math.ceil((n + 2 * pad - f) / stride) + 1}),
-    Entry("q1", "output size rounded", {"conv_output_size": lambda n, f, pad, stride: round((n + 2 * pad - f) / stride) + 1}),
+    Entry("q1", "output size without the floor", {"conv_output_size": lambda n, f, pad, stride: (n + 2 * pad - f) / stride + 1}, public=True,
+          message=("`conv_output_size(7, 2, 0, 2)` should return a Python int, got float 3.5",)),
+    Entry("q1", "output size floored with np.floor, a numpy float", {"conv_output_size": lambda n, f, pad, stride: np.floor((n + 2 * pad - f) / stride) + 1}, public=True,
+          message=("`conv_output_size(7, 2, 0, 2)` should return a Python int, got numpy.float64 3.0",)),
+    Entry("q1", "output size as a numpy int", {"conv_output_size": lambda n, f, pad, stride: np.int64((n + 2 * pad - f) // stride + 1)}, public=True,
+          message=("should return a Python int, got numpy.int64 3 (int(...) makes it a Python int)",)),
+    Entry("q1", "output size with ceil", {"conv_output_size": lambda n, f, pad, stride: math.ceil((n + 2 * pad - f) / stride) + 1}, public=True),
+    Entry("q1", "output size rounded", {"conv_output_size": lambda n, f, pad, stride: round((n + 2 * pad - f) / stride) + 1}, public=True),
     Entry("q1", "padding counted once", {"conv_output_size": lambda n, f, pad, stride: (n + pad - f) // stride + 1}),
     Entry("q1", "output size off by one", {"conv_output_size": lambda n, f, pad, stride: (n + 2 * pad - f) // stride}),
     # q2 zero_pad
@@ -205,6 +217,8 @@ WRONG = [
     Entry("q3", "single step with the kernel flipped", {"conv_single_step": lambda a, W, b: float(np.sum(a * W[::-1, ::-1]) + b)}),
     Entry("q3", "single step without the bias", {"conv_single_step": lambda a, W, b: float(np.sum(a * W))}),
     Entry("q3", "single step sums the first channel only", {"conv_single_step": lambda a, W, b: float(np.sum(a[..., 0] * W[..., 0]) + b)}),
+    Entry("q3", "single step returns an array of one value", {"conv_single_step": lambda a, W, b: np.sum(a * W, keepdims=True) + b}, public=True,
+          message=("`conv_single_step (first window of the lecture)` should return a float, got an array of shape (1, 1, 1)",)),
     # q4 conv2d_forward
     Entry("q4", "conv with the kernel flipped (true convolution)", {"conv2d_forward": lambda X, W, b, stride=1, pad=0: _conv(X, W, b, stride, pad, flip=True)}),
     Entry("q4", "conv with the filter's rows and columns swapped", {"conv2d_forward": lambda X, W, b, stride=1, pad=0: _conv(X, W, b, stride, pad, transpose_filter=True)}),
@@ -225,6 +239,9 @@ WRONG = [
           message=("`conv2d_forward` raised ValueError: setting an array element with a sequence",
                    "Take the number out first: `b[k]`, not `b[k:k+1]`",
                    "Z[n, i, j, k] = np.sum(window * W[:, :, :, k]) + b[k:k+1]")),
+    Entry("q4", "conv sizes the output with ceil (zeros added at the end so a last window fits)",
+          {"conv2d_forward": lambda X, W, b, stride=1, pad=0: _conv(_pad_end(X, stride - 1), W, b, stride, pad)}, public=True,
+          message=("stride 2: the output size is floored)`: expected shape (1, 2, 2, 1), got (1, 3, 3, 1)",)),
     # q5 relu
     Entry("q5", "relu as abs", {"relu": lambda Z: np.abs(Z)}),
     Entry("q5", "relu as leaky relu", {"relu": lambda Z: np.where(Z > 0, Z, 0.01 * Z)}),
@@ -236,6 +253,9 @@ WRONG = [
     Entry("q6", "avgpool across channels", {"avgpool": lambda X, f=2, stride=2: _pool(X, f, stride, np.mean, across_channels=True)}),
     Entry("q6", "maxpool with stride = f always", {"maxpool": lambda X, f=2, stride=2: _pool(X, f, f, np.max)}),
     Entry("q6", "avgpool divides by f, not f*f", {"avgpool": lambda X, f=2, stride=2: _pool(X, f, stride, np.sum) / f}),
+    Entry("q6", "maxpool with ceil sizes (zeros added at the end so a last window fits)",
+          {"maxpool": lambda X, f=2, stride=2: _pool(_pad_end(X, stride - 1), f, stride, np.max)}, public=True,
+          message=("`maxpool (lecture example with a fifth row and column no window reaches)`: expected shape (1, 2, 2, 1), got (1, 3, 3, 1)",)),
     # q7 nearest_upsample
     Entry("q7", "upsampling along H only", {"nearest_upsample": lambda X, scale=2: np.repeat(X, scale, axis=1)}),
     Entry("q7", "upsampling with tile (a b a b) instead of repeat", {"nearest_upsample": lambda X, scale=2: np.tile(X, (1, scale, scale, 1))}),
@@ -256,6 +276,8 @@ WRONG = [
     Entry("q10", "conv_params with no bias by default", {"conv_params": lambda f, c_in, k, bias=False: f * f * c_in * k + (k if bias else 0)}),
     Entry("q10", "dense_params without the bias", {"dense_params": lambda n_in, n_out, bias=True: n_in * n_out}),
     Entry("q10", "dense_params with a bias per input", {"dense_params": lambda n_in, n_out, bias=True: n_in * n_out + (n_in if bias else 0)}),
+    Entry("q10", "conv_params with np.prod, a numpy int", {"conv_params": lambda f, c_in, k, bias=True: np.prod([f, f, c_in, k]) + (k if bias else 0)}, public=True,
+          message=("`conv_params(5, 1, 6, bias=False)` should return a Python int, got numpy.int64 150",)),
     # q11 bonus: conv2d_backward, maxpool_backward
     Entry("q11", "conv2d_backward returns dZ as db (no sum)", {"conv2d_backward": lambda dZ, cache: _conv_backward(dZ, cache, db_sum=False)}),
     Entry("q11", "conv2d_backward keeps the padding in dX", {"conv2d_backward": lambda dZ, cache: _conv_backward(dZ, cache, keep_pad=True)}),
@@ -272,9 +294,6 @@ WRONG = [
 ]
 
 HIDDEN_ONLY = {
-    "output size without the floor",
-    "output size with ceil",
-    "output size rounded",
     "single step without the bias",
     "single step sums the first channel only",
     "conv ignores the padding",
@@ -413,6 +432,8 @@ def _maxpool_backward_argmax(dout, cache):
 
 RIGHT = [
     Entry("q1", "output size with math.floor of a float division", {"conv_output_size": lambda n, f, pad, stride: int(math.floor((n + 2 * pad - f) / stride)) + 1}),
+    Entry("q1", "output size with int() of np.floor", {"conv_output_size": lambda n, f, pad, stride: int(np.floor((n + 2 * pad - f) / stride) + 1)}),
+    Entry("q1", "output size with int() of a float division (truncation: the floor of sizes >= 0)", {"conv_output_size": lambda n, f, pad, stride: int((n + 2 * pad - f) / stride + 1)}),
     Entry("q2", "zero_pad by slicing into a zeros array", {"zero_pad": _zero_pad_slices}),
     Entry("q3", "single step with tensordot, returning a numpy float", {"conv_single_step": lambda a, W, b: np.tensordot(a, W, axes=3) + b}),
     Entry("q4", "conv with four nested loops", {"conv2d_forward": _conv_loops}),
@@ -429,6 +450,8 @@ RIGHT = [
     Entry("q9", "sobel with loops in float32 and np.hypot", {"sobel_edges": _sobel_loops}),
     Entry("q10", "parameter counts written differently", {"conv_params": lambda f, c_in, k, bias=True: k * (f ** 2 * c_in + int(bias)),
                                                           "dense_params": lambda n_in, n_out, bias=True: (n_in + int(bias)) * n_out}),
+    Entry("q10", "parameter counts with int(np.prod(...)) and bias * k", {"conv_params": lambda f, c_in, k, bias=True: int(np.prod([f, f, c_in, k])) + bias * k,
+                                                                       "dense_params": lambda n_in, n_out, bias=True: int(np.prod([n_in, n_out])) + bias * n_out}),
     Entry("q11", "backward with sliding windows and einsum, argmax routing", {"conv2d_backward": _conv_backward_einsum,
                                                                              "maxpool_backward": _maxpool_backward_argmax}),
 ]

@@ -62,6 +62,11 @@ def output_size_true_division(n, f, stride=1, padding="valid"):
     return (n + 2 * pad - f) / stride + 1
 
 
+def output_size_numpy_float(n, f, stride=1, padding="valid"):
+    pad = (f - 1) // 2 if padding == "same" else 0
+    return np.floor((n + 2 * pad - f) / stride) + 1
+
+
 def output_size_ignores_same(n, f, stride=1, padding="valid"):
     return (n - f) // stride + 1
 
@@ -268,10 +273,16 @@ WRONG = [
     Entry("q1", "conv params without biases", {"conv_param_count": conv_params_no_bias}),
     Entry("q1", "conv params with one bias for the layer", {"conv_param_count": conv_params_one_bias}),
     Entry("q1", "dense params without biases", {"dense_param_count": dense_params_no_bias}),
-    Entry("q1", "output size with true division", {"output_size": output_size_true_division}),
+    Entry("q1", "output size with true division", {"output_size": output_size_true_division}, public=True,
+          message=("`output_size(28, 5, 1, 'same')` should return an int, got float 28.0",)),
+    Entry("q1", "output size with np.floor, a numpy float", {"output_size": output_size_numpy_float}, public=True,
+          message=("`output_size(28, 5, 1, 'same')` should return an int, got numpy.float64 28.0",)),
+    Entry("q1", "conv params as a float", {"conv_param_count": lambda f, c_in, filters: (f * f * c_in + 1.0) * filters},
+          public=True, message=("`conv_param_count(5, 1, 6)` should return an int, got float 156.0",)),
     Entry("q1", "output size ignores 'same'", {"output_size": output_size_ignores_same}),
     Entry("q1", "output size ignores the stride", {"output_size": output_size_ignores_stride}),
-    Entry("q1", "output size rounds instead of flooring", {"output_size": output_size_rounds}),
+    Entry("q1", "output size rounds instead of flooring", {"output_size": output_size_rounds}, public=True,
+          message=("`output_size(28, 3, 2, 'same')`: expected 14, got 15",)),
     Entry("q2", "'valid' for 'same' in the first conv", {"build_lenet5": _lenet_with(pad1="valid")}),
     Entry("q2", "second pooling missing", {"build_lenet5": _lenet_with(second_pool=False)}),
     Entry("q2", "tanh in the convolutions", {"build_lenet5": _lenet_with(act="tanh")}),

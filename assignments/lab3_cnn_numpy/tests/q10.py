@@ -5,28 +5,33 @@ name = "q10"
 points = 3
 
 
+def _check_count(fn, fn_name, args, kwargs, expected, label, case=None):
+    """One call: a Python int, as the docstring promises, then the count."""
+    from dllab_checks import assert_equal, assert_int, call
+    got = call(fn, fn_name, *args, **kwargs, case=case)
+    assert_int(got, label, python=True)
+    assert_equal(got, expected, label)
+
+
 @test_case(points=1, hidden=False)
 def test_lecture_counts(conv_params, dense_params):
-    from dllab_checks import assert_equal, call
     # LeNet-5's two conv layers (5x5 filters, 1 -> 6 and 6 -> 16 channels), AlexNet's first
     # layer (96 filters of 11x11x3), LeNet-5's dense layers 400 -> 120 -> 84 -> 10
-    assert_equal(call(conv_params, "conv_params", 5, 1, 6, bias=False), 150, "conv_params(5, 1, 6, bias=False)")
-    assert_equal(call(conv_params, "conv_params", 5, 1, 6, bias=True), 156, "conv_params(5, 1, 6, bias=True)")
-    assert_equal(call(conv_params, "conv_params", 5, 6, 16, bias=False), 2400, "conv_params(5, 6, 16, bias=False)")
-    assert_equal(call(conv_params, "conv_params", 5, 6, 16, bias=True), 2416, "conv_params(5, 6, 16, bias=True)")
-    assert_equal(call(conv_params, "conv_params", 11, 3, 96, bias=False), 34848, "conv_params(11, 3, 96, bias=False)")
-    assert_equal(call(dense_params, "dense_params", 400, 120, bias=True), 48120, "dense_params(400, 120, bias=True)")
-    assert_equal(call(dense_params, "dense_params", 120, 84, bias=True), 10164, "dense_params(120, 84, bias=True)")
-    assert_equal(call(dense_params, "dense_params", 84, 10, bias=True), 850, "dense_params(84, 10, bias=True)")
+    for args, bias, expected in (((5, 1, 6), False, 150), ((5, 1, 6), True, 156),
+                                 ((5, 6, 16), False, 2400), ((5, 6, 16), True, 2416),
+                                 ((11, 3, 96), False, 34848)):
+        _check_count(conv_params, "conv_params", args, {"bias": bias}, expected,
+                     f"conv_params({args[0]}, {args[1]}, {args[2]}, bias={bias})")
+    for args, expected in (((400, 120), 48120), ((120, 84), 10164), ((84, 10), 850)):
+        _check_count(dense_params, "dense_params", args, {"bias": True}, expected,
+                     f"dense_params({args[0]}, {args[1]}, bias=True)")
 
 
 @test_case(points=2, hidden=True)
 def test_other_layers(conv_params, dense_params):
-    from dllab_checks import assert_equal, call, load_cases
+    from dllab_checks import load_cases
     cases = load_cases("lab3_cnn_numpy")
-    for case in cases["conv_params"]:
-        got = call(conv_params, "conv_params", *case["args"], **case["kwargs"], case=case["label"])
-        assert_equal(got, case["expected"], f"conv_params, {case['label']}")
-    for case in cases["dense_params"]:
-        got = call(dense_params, "dense_params", *case["args"], **case["kwargs"], case=case["label"])
-        assert_equal(got, case["expected"], f"dense_params, {case['label']}")
+    for fn, fn_name in ((conv_params, "conv_params"), (dense_params, "dense_params")):
+        for case in cases[fn_name]:
+            _check_count(fn, fn_name, case["args"], case["kwargs"], case["expected"],
+                         f"{fn_name}, {case['label']}", case=case["label"])

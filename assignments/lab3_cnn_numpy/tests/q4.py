@@ -17,6 +17,12 @@ def test_lecture_vertical_edge(conv2d_forward):
     Z = call(conv2d_forward, "conv2d_forward", img.reshape(1, 6, 6, 1), W, np.zeros(1),
              case="the lecture's 6x6 vertical-edge example, 3x3 filter, stride=1, pad=0")
     assert_close(Z, expected.reshape(1, 4, 4, 1), "conv2d_forward (6x6 vertical-edge example)")
+    # stride 2 on the same image: (6 - 3) / 2 + 1 = 2.5, floored to 2 positions (the last
+    # column and row fit no window); the windows are every other one of the stride-1 map's
+    Z = call(conv2d_forward, "conv2d_forward", img.reshape(1, 6, 6, 1), W, np.zeros(1), stride=2,
+             case="the lecture's 6x6 vertical-edge example, 3x3 filter, stride=2, pad=0")
+    assert_close(Z, expected[::2, ::2].reshape(1, 2, 2, 1),
+                 "conv2d_forward (6x6 vertical-edge example, stride 2: the output size is floored)")
 
 
 @test_case(points=1, hidden=False)

@@ -13,6 +13,13 @@ def test_lecture_maxpool(maxpool):
     expected = np.array([[6, 9], [8, 9]], dtype=float)
     got = call(maxpool, "maxpool", X.reshape(1, 4, 4, 1), case="the lecture's 4x4 example, f=2, stride=2")
     assert_close(got, expected.reshape(1, 2, 2, 1), "maxpool (lecture example)")
+    # a fifth row and column of 100s, which no 2x2 window with stride 2 reaches: the output
+    # size is floored, (5 - 2) / 2 + 1 = 2.5 -> 2, and nothing changes
+    X5 = np.pad(X, ((0, 1), (0, 1)), constant_values=100.0)
+    got = call(maxpool, "maxpool", X5.reshape(1, 5, 5, 1),
+               case="the lecture's 4x4 example with a fifth row and column, f=2, stride=2")
+    assert_close(got, expected.reshape(1, 2, 2, 1),
+                 "maxpool (lecture example with a fifth row and column no window reaches)")
 
 
 @test_case(points=1, hidden=False)
@@ -23,6 +30,13 @@ def test_lecture_avgpool(avgpool):
     expected = np.array([[3.25, 5], [5.25, 5.5]])
     got = call(avgpool, "avgpool", X.reshape(1, 4, 4, 1), case="the lecture's 4x4 example, f=2, stride=2")
     assert_close(got, expected.reshape(1, 2, 2, 1), "avgpool (lecture example)")
+    # a fifth row and column of 100s, which no 2x2 window with stride 2 reaches: the output
+    # size is floored, (5 - 2) / 2 + 1 = 2.5 -> 2, and nothing changes
+    X5 = np.pad(X, ((0, 1), (0, 1)), constant_values=100.0)
+    got = call(avgpool, "avgpool", X5.reshape(1, 5, 5, 1),
+               case="the lecture's 4x4 example with a fifth row and column, f=2, stride=2")
+    assert_close(got, expected.reshape(1, 2, 2, 1),
+                 "avgpool (lecture example with a fifth row and column no window reaches)")
 
 
 @test_case(points=2, hidden=True)

@@ -27,6 +27,20 @@ def _params():
     return {k: np.array(v) for k, v in PARAMS.items()}
 
 
+def _check_cache(cache, a_next, a_prev, xt, label):
+    """The cache the docstring gives, what a backward pass reads: the tuple
+    (a_next, a_prev, xt, params)."""
+    from dllab_checks import assert_close
+    assert type(cache) is tuple and cache.__len__() == 4, (
+        f"`{label}`: cache should be the tuple (a_next, a_prev, xt, params), got "
+        + (f"a tuple of {cache.__len__()}" if type(cache) is tuple else f"a {type(cache).__name__}"))
+    assert_close(cache[0], a_next, f"{label}: cache[0] (a_next)")
+    assert_close(cache[1], a_prev, f"{label}: cache[1] (a_prev)")
+    assert_close(cache[2], xt, f"{label}: cache[2] (xt)")
+    assert type(cache[3]) is dict and "Waa" in cache[3], (
+        f"`{label}`: cache[3] should be params, the dict of weights, got a {type(cache[3]).__name__}")
+
+
 @test_case(points=1, hidden=False)
 def test_softmax_columns(softmax):
     import numpy as np
@@ -45,6 +59,7 @@ def test_cell_worked_example(rnn_cell_forward):
                case="the worked example: n_x=2, n_a=3, n_y=2, m=2")
     assert_outputs_close(out, (A_NEXT, Y_PRED, None), ("a_next", "y_pred", "cache"),
                          "rnn_cell_forward (the worked example)")
+    _check_cache(out[2], A_NEXT, A_PREV, XT, "rnn_cell_forward (the worked example)")
 
 
 @test_case(points=1, hidden=True)
@@ -57,15 +72,10 @@ def test_softmax_random(softmax):
 
 @test_case(points=1, hidden=True)
 def test_cell_random(rnn_cell_forward):
-    from dllab_checks import assert_close, assert_outputs_close, call, load_cases
+    from dllab_checks import assert_outputs_close, call, load_cases
     for case in load_cases("lab5_rnn")["cell"]:
         out = call(rnn_cell_forward, "rnn_cell_forward", case["xt"], case["a_prev"], case["params"],
                    case=case["label"])
         assert_outputs_close(out, (case["a_next"], case["y_pred"], None), ("a_next", "y_pred", "cache"),
                              f"rnn_cell_forward, {case['label']}")
-        cache = out[2]
-        # the cache is what a backward pass needs: (a_next, a_prev, xt, params)
-        assert isinstance(cache, tuple) and len(cache) == 4, "cache should be (a_next, a_prev, xt, params)"
-        assert_close(cache[0], case["a_next"], "cache[0] (a_next)")
-        assert_close(cache[1], case["a_prev"], "cache[1] (a_prev)")
-        assert_close(cache[2], case["xt"], "cache[2] (xt)")
+        _check_cache(out[2], case["a_next"], case["a_prev"], case["xt"], f"rnn_cell_forward, {case['label']}")
