@@ -30,3 +30,11 @@ def test_other_layers(conv_params, dense_params):
     for case in cases["dense_params"]:
         got = call(dense_params, "dense_params", *case["args"], **case["kwargs"], case=case["label"])
         assert_equal(got, case["expected"], f"dense_params, {case['label']}")
+
+
+@test_case(points=0, hidden=False)
+def test_uses_only_what_the_lab_allows(conv_params, dense_params):
+    # the notebook's rules (lab.toml [[rules]]): breaking one costs the whole question
+    from dllab_rules import assert_follows_rules
+    assert_follows_rules(conv_params, "conv_params", "lab3_cnn_numpy")
+    assert_follows_rules(dense_params, "dense_params", "lab3_cnn_numpy")
