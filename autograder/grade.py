@@ -204,7 +204,7 @@ RUNNER_GRACE = 120
 # The judge's files in the zip, run as they are: `grade` and Gradescope run the same code.
 RUNNER_FILES = ("dllab_runner.py", "dllab_isolation.py", "dllab_verdicts.py", "dllab_results.py",
                 "dllab_submission.py", "dllab_checks.py",
-                "dllab_keras.py", "dllab_copies.py", "dllab_wire.py", "dllab_guard.py")
+                "dllab_keras.py", "dllab_copies.py", "dllab_rules.py", "dllab_wire.py", "dllab_guard.py")
 
 
 def usable_cores() -> int:

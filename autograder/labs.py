@@ -99,6 +99,11 @@ class Lab:
         """Gradescope's Autograder Settings for this lab, and how hidden cases are shown there."""
         return dict(self.facts.get("gradescope", {}))
 
+    @property
+    def rules(self) -> list[dict]:
+        """What the notebook forbids in its graded functions: [{functions, forbid, says}]."""
+        return [dict(rule) for rule in self.facts.get("rules", [])]
+
     def public_facts(self) -> dict:
         """The lab's facts as the build writes them beside the tests (dllab_facts_<lab>.json):
         tests read thresholds through `dllab_checks.lab_facts(lab)`, the runner reads questions,
@@ -113,7 +118,7 @@ class Lab:
                               for q in self.questions()},
                 "training": self.training_budget, "thresholds": self.thresholds,
                 "grading": self.grading, "gradescope": self.gradescope,
-                "grader_versions": grader_versions()}
+                "rules": self.rules, "grader_versions": grader_versions()}
 
     def questions(self) -> list[str]:
         """The question names in notebook order, as lab.toml lists them."""

@@ -29,8 +29,8 @@ BUDGET_DIRECTIVE = "# TRAINING BUDGET"
 # The tests' helpers (autograder/checks/), in the order they import each other. The student's
 # copies take other names (dllab_public_checks, ...): the notebook's own checks never shadow
 # the grader's, whatever the student puts on the path.
-HELPERS = ("dllab_checks", "dllab_keras", "dllab_copies")
-_HELPER_NAME = re.compile(r"\bdllab_(checks|keras|copies)\b")
+HELPERS = ("dllab_checks", "dllab_keras", "dllab_copies", "dllab_rules")
+_HELPER_NAME = re.compile(r"\bdllab_(checks|keras|copies|rules)\b")
 
 
 def public_names(source: str) -> str:

@@ -4,16 +4,19 @@ The galleries and the reference suite use this: the namespace is the reference s
 with one or more functions replaced by a wrong (or an alternative correct) implementation.
 """
 
+import inspect
 import os
 import socket
 import sys
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from autograder.judge import verdicts
+from autograder.judge.results import case_names, summarise
 from autograder.labs import Lab
 from autograder.checks import dllab_wire
 from autograder.testfiles import load_test_file  # names the tests' helpers as the zip does
@@ -59,15 +62,37 @@ def run_question(lab_name: str, question: str, cases_dir, overrides=None, base=N
             os.environ.pop("DLLAB_CASES_DIR", None)
         else:
             os.environ["DLLAB_CASES_DIR"] = old
-    return _result([(r.test_case.hidden, r.passed, r.message) for r in test.test_case_results],
-                   test.score, test.possible)
+    cases = [{"name": r.test_case.name, "hidden": r.test_case.hidden, "passed": r.passed,
+              "points": r.test_case.points, "message": r.message} for r in test.test_case_results]
+    return _result(lab_name, question, cases, test.possible)
 
 
-def _result(rows, score, possible) -> QuestionResult:
-    failures = [message for _, passed, message in rows if not passed]
-    hidden_failed = sum(1 for hidden, passed, _ in rows if hidden and not passed)
-    public_failed = sum(1 for hidden, passed, _ in rows if not hidden and not passed)
+def _result(lab_name: str, question: str, cases: list[dict], possible: float) -> QuestionResult:
+    """The question's score as grading adds it up (results.summarise: a broken rule costs the
+    question), with the failures' messages as the test file gave them."""
+    names = case_names(Lab(lab_name).tests_dir)
+    score = summarise({question: cases}, names, {question: float(possible)})[question]["score"]
+    failures = [c["message"] for c in cases if not c["passed"]]
+    hidden_failed = sum(1 for c in cases if c["hidden"] and not c["passed"])
+    public_failed = sum(1 for c in cases if not c["hidden"] and not c["passed"])
     return QuestionResult(score, possible, failures, hidden_failed, public_failed)
+
+
+def _as_notebook(env: dict) -> list[str]:
+    """The namespace as the judge reads a notebook's source (the lab's rules): the modules its
+    functions come from, then `name = function` where a function has another name."""
+    cells, aliases = [], []
+    for name, value in env.items():
+        if not inspect.isfunction(value):
+            continue
+        module = inspect.getmodule(value)
+        if module is not None and getattr(module, "__file__", None):
+            source = Path(module.__file__).read_text()
+            if source not in cells:
+                cells.append(source)
+        if value.__name__ != name and value.__name__.isidentifier():
+            aliases.append(f"{name} = {value.__name__}")
+    return cells + aliases
 
 
 def _judged(lab: Lab, question: str, env: dict) -> QuestionResult:
@@ -75,15 +100,14 @@ def _judged(lab: Lab, question: str, env: dict) -> QuestionResult:
     kernel = threading.Thread(target=dllab_kernel.answer, args=(kernel_end, env), daemon=True)
     kernel.start()
     channel = verdicts.Channel(time.time() + 600, judge_end)
+    channel.notebook_cells = _as_notebook(env)
     try:
         cases = verdicts.run_tests(lab.tests_dir, channel, only=question)[question]
     finally:
         dllab_wire.send(judge_end, {"op": "done"})
         kernel.join(60)
         judge_end.close()
-    possible = float(load_test_file(lab.tests_dir / f"{question}.py").possible)
-    score = min(possible, sum(c["points"] for c in cases if c["passed"]))
-    return _result([(c["hidden"], c["passed"], c["message"]) for c in cases], score, possible)
+    return _result(lab.name, question, cases, float(load_test_file(lab.tests_dir / f"{question}.py").possible))
 
 
 def run_like_gradescope(zip_path, submission_files: dict, root, grading=None, env=None) -> dict:

@@ -46,6 +46,10 @@ def _bounded(text, limit: int = MAX_MESSAGE) -> str:
     return text if len(text) <= limit else text[:limit] + f"\n[{len(text) - limit} more characters cut]"
 
 
+# A failed case of this name (the lab's rules, dllab_rules) costs its whole question.
+RULES_CASE = "test_uses_only_what_the_lab_allows"
+
+
 def summarise(cases: dict, case_names: dict[str, list[str]], points: dict[str, float]) -> dict:
     """The verdicts as the result's questions: per question (the judge's own list), per case;
     hidden messages without code; every message bounded; scores added up here."""
@@ -64,6 +68,8 @@ def summarise(cases: dict, case_names: dict[str, list[str]], points: dict[str, f
             })
         if rows:
             score = min(points[name], sum(c["points"] for c in rows if c["passed"]))
+            if any(c["name"] == RULES_CASE and not c["passed"] for c in rows):
+                score = 0
             questions[name] = {"score": float(score), "possible": float(points[name]), "cases": rows}
     return questions
 

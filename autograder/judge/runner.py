@@ -209,7 +209,8 @@ def interrupted_cells_notes(ag_dir: Path) -> list[str]:
 
 
 def run_otter(ag_dir: Path, cell_timeout: float, deadline: float, log_path: Path,
-              iso: "isolation.Isolation", tests_dir: Path, memory_gb: float | None = None):
+              iso: "isolation.Isolation", tests_dir: Path, memory_gb: float | None = None,
+              cells: list[str] = ()):
     """Run otter on ag_dir, on the student's side of `iso`, while the judge runs `tests_dir`
     against its kernel; (finished before the deadline, ids of the student's processes still
     alive once it was ended: none, or no result counts, the verdicts or None)."""
@@ -217,6 +218,7 @@ def run_otter(ag_dir: Path, cell_timeout: float, deadline: float, log_path: Path
     hard = start + deadline
     soft = hard - min(RESERVE, deadline / 4)
     channel = judge.Channel.listening(ag_dir, hard)
+    channel.notebook_cells = list(cells)  # the lab's rules are read in the notebook as submitted
     verdicts = {}
 
     def run_judge():
@@ -269,6 +271,7 @@ def grade_folder(ag_dir: Path, tests_dir: Path, cell_timeout: float, deadline: f
         result["notes"].append("Not isolated: graded with --no-isolation, the notebook ran as the grader's own user.")
     notebook = submitted_notebook(ag_dir / "submission")
     result["notes"] += adopt(notebook, Path(tests_dir).parent)
+    cells = [cell.source for cell in read_notebook(notebook).cells if cell.cell_type == "code"]
     add_guard(notebook)
     add_serve_cell(notebook, ag_dir)
     names = case_names(tests_dir)
@@ -279,7 +282,8 @@ def grade_folder(ag_dir: Path, tests_dir: Path, cell_timeout: float, deadline: f
                                       ag_dir / "source" / "otter_config.json"])
     log_path = ag_dir.parent / "dllab-run.log"  # outside the student's reach
     start = time.time()
-    finished, survivors, cases = run_otter(ag_dir, cell_timeout, deadline, log_path, iso, tests_dir, memory_gb)
+    finished, survivors, cases = run_otter(ag_dir, cell_timeout, deadline, log_path, iso, tests_dir,
+                                           memory_gb, cells)
     seconds = time.time() - start
     if survivors:
         result.update(status=CRASHED, reason=(

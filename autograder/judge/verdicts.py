@@ -54,6 +54,7 @@ class Channel:
         self.server = None
         self.closed = None  # why, once the kernel stopped answering
         self.stopped = False
+        self.notebook_cells = []  # the submitted notebook's code (the lab's rules read it)
 
     @classmethod
     def listening(cls, folder: Path, deadline: float) -> "Channel":

@@ -15,6 +15,7 @@ hidden tests add.
 import math
 
 import numpy as np
+from numpy import convolve as _np_convolve
 from numpy.lib.stride_tricks import sliding_window_view
 
 from gallery.entry import Entry
@@ -445,7 +446,6 @@ RIGHT = [
     Entry("q6", "avgpool with loops in float32", {"avgpool": _avgpool_float32_loops}),
     Entry("q7", "upsampling with np.kron", {"nearest_upsample": lambda X, scale=2: np.kron(X, np.ones((1, scale, scale, 1)))}),
     Entry("q7", "upsampling by index arithmetic", {"nearest_upsample": lambda X, scale=2: X[:, np.arange(X.shape[1] * scale) // scale][:, :, np.arange(X.shape[2] * scale) // scale]}),
-    Entry("q8", "conv1d with np.convolve", {"conv1d": lambda f, g: np.convolve(f, g)}),
     Entry("q8", "conv1d straight from the formula, returning a list", {"conv1d": _conv1d_direct}),
     Entry("q9", "sobel with loops in float32 and np.hypot", {"sobel_edges": _sobel_loops}),
     Entry("q10", "parameter counts written differently", {"conv_params": lambda f, c_in, k, bias=True: k * (f ** 2 * c_in + int(bias)),
@@ -454,4 +454,57 @@ RIGHT = [
                                                                        "dense_params": lambda n_in, n_out, bias=True: int(np.prod([n_in, n_out])) + bias * n_out}),
     Entry("q11", "backward with sliding windows and einsum, argmax routing", {"conv2d_backward": _conv_backward_einsum,
                                                                              "maxpool_backward": _maxpool_backward_argmax}),
+]
+
+
+# --- the lab's rules (lab.toml [[rules]]): found in the source, through aliases and helpers ----
+
+def _conv1d_np(f, g):
+    return np.convolve(f, g)  # right numbers, but q8 asks for the sum written out
+
+
+def _conv1d_alias(f, g):
+    return _np_convolve(f, g)
+
+
+def _flip_and_sum(f, g):
+    return np.convolve(f, g)
+
+
+def _conv1d_helper(f, g):
+    return _flip_and_sum(f, g)
+
+
+def _sobel_scipy(image):
+    from scipy import signal
+    img = np.asarray(image, dtype=float)
+    gx = signal.correlate2d(img, SOBEL_X, mode="valid")
+    gy = signal.correlate2d(img, SOBEL_X.T, mode="valid")
+    return gx, gy, np.sqrt(gx ** 2 + gy ** 2)
+
+
+def _conv1d_loops_checked_against_np(f, g):
+    """The sum written out; np.convolve is named here and in the notebook's example only."""
+    f, g = np.asarray(f, dtype=float), np.asarray(g, dtype=float)
+    out = np.zeros(len(f) + len(g) - 1)
+    for n in range(len(out)):
+        for m in range(len(g)):
+            if 0 <= n - m < len(f):
+                out[n] += f[n - m] * g[m]
+    return out
+
+
+_RULE = "does not allow"
+WRONG += [
+    Entry("q8", "conv1d with np.convolve", {"conv1d": _conv1d_np}, message=("np.convolve", _RULE)),
+    Entry("q8", "conv1d with np.convolve under another name", {"conv1d": _conv1d_alias},
+          message=("numpy.convolve", _RULE)),
+    Entry("q8", "conv1d with np.convolve in a helper", {"conv1d": _conv1d_helper},
+          message=("_flip_and_sum", "numpy.convolve")),
+    Entry("q9", "sobel with scipy.signal.correlate2d", {"sobel_edges": _sobel_scipy},
+          message=("scipy.signal.correlate2d", _RULE)),
+]
+RIGHT += [
+    Entry("q8", "conv1d written out, np.convolve only named in its docstring",
+          {"conv1d": _conv1d_loops_checked_against_np}),
 ]

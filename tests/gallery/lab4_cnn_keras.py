@@ -560,3 +560,21 @@ RIGHT = [
     Entry("q5", "layer by layer", {"feature_maps": feature_maps_layer_by_layer}),
     Entry("q5", "calling a probe model", {"feature_maps": feature_maps_model_call}),
 ]
+
+
+# --- the lab's rules (lab.toml [[rules]]): the Keras 3 API only, never tf.* -------------------
+
+def lenet_through_tf_keras(input_shape=(28, 28, 1), num_classes=10):
+    import tensorflow as tf  # the same network, spelled with tf.keras: the notebook forbids tf.*
+    tl = tf.keras.layers
+    return _compiled(tf.keras.Sequential([
+        tf.keras.Input(input_shape), tl.Conv2D(6, 5, padding="same", activation="relu"), tl.MaxPooling2D(2),
+        tl.Conv2D(16, 5, activation="relu"), tl.MaxPooling2D(2), tl.Flatten(),
+        tl.Dense(120, activation="relu"), tl.Dense(84, activation="relu"),
+        tl.Dense(num_classes, activation="softmax")]))
+
+
+WRONG += [
+    Entry("q2", "LeNet-5 through tf.keras", {"build_lenet5": lenet_through_tf_keras},
+          message=("tensorflow", "does not allow", "never `tf.*`")),
+]

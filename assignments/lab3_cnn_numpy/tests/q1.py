@@ -32,3 +32,10 @@ def test_floor(conv_output_size):
     for case in load_cases("lab3_cnn_numpy")["conv_output_size"]:
         _check_size(conv_output_size, case["args"], case["expected"],
                     f"conv_output_size, {case['label']}", case=case["label"])
+
+
+@test_case(points=0, hidden=False)
+def test_uses_only_what_the_lab_allows(conv_output_size):
+    # the notebook's rules (lab.toml [[rules]]): breaking one costs the whole question
+    from dllab_rules import assert_follows_rules
+    assert_follows_rules(conv_output_size, "conv_output_size", "lab3_cnn_numpy")

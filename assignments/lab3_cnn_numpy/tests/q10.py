@@ -35,3 +35,11 @@ def test_other_layers(conv_params, dense_params):
         for case in cases[fn_name]:
             _check_count(fn, fn_name, case["args"], case["kwargs"], case["expected"],
                          f"{fn_name}, {case['label']}", case=case["label"])
+
+
+@test_case(points=0, hidden=False)
+def test_uses_only_what_the_lab_allows(conv_params, dense_params):
+    # the notebook's rules (lab.toml [[rules]]): breaking one costs the whole question
+    from dllab_rules import assert_follows_rules
+    assert_follows_rules(conv_params, "conv_params", "lab3_cnn_numpy")
+    assert_follows_rules(dense_params, "dense_params", "lab3_cnn_numpy")

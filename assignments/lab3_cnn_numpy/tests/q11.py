@@ -49,3 +49,11 @@ def test_maxpool_backward_numerical(maxpool_backward):
     for case in load_cases("lab3_cnn_numpy")["maxpool_backward"]:
         got = call(maxpool_backward, "maxpool_backward", *case["args"], case=case["label"])
         assert_close(got, case["expected"], f"maxpool_backward, {case['label']}", rtol=1e-7)
+
+
+@test_case(points=0, hidden=False)
+def test_uses_only_what_the_lab_allows(conv2d_backward, maxpool_backward):
+    # the notebook's rules (lab.toml [[rules]]): breaking one costs the whole question
+    from dllab_rules import assert_follows_rules
+    assert_follows_rules(conv2d_backward, "conv2d_backward", "lab3_cnn_numpy")
+    assert_follows_rules(maxpool_backward, "maxpool_backward", "lab3_cnn_numpy")

@@ -24,3 +24,10 @@ def test_random_shapes(zero_pad):
     for case in load_cases("lab3_cnn_numpy")["zero_pad"]:
         got = call(zero_pad, "zero_pad", *case["args"], case=case["label"])
         assert_close(got, case["expected"], f"zero_pad, {case['label']}")
+
+
+@test_case(points=0, hidden=False)
+def test_uses_only_what_the_lab_allows(zero_pad):
+    # the notebook's rules (lab.toml [[rules]]): breaking one costs the whole question
+    from dllab_rules import assert_follows_rules
+    assert_follows_rules(zero_pad, "zero_pad", "lab3_cnn_numpy")

@@ -26,3 +26,10 @@ def test_random_windows(conv_single_step):
         got = call(conv_single_step, "conv_single_step", *case["args"], case=case["label"])
         assert_float(got, f"conv_single_step, {case['label']}")
         assert_close(got, case["expected"], f"conv_single_step, {case['label']}")
+
+
+@test_case(points=0, hidden=False)
+def test_uses_only_what_the_lab_allows(conv_single_step):
+    # the notebook's rules (lab.toml [[rules]]): breaking one costs the whole question
+    from dllab_rules import assert_follows_rules
+    assert_follows_rules(conv_single_step, "conv_single_step", "lab3_cnn_numpy")

@@ -73,3 +73,10 @@ def test_stride_and_padding(conv2d_forward):
     for case in load_cases("lab3_cnn_numpy")["conv2d_forward/stride_padding"]:
         got = call(conv2d_forward, "conv2d_forward", *case["args"], **case["kwargs"], case=case["label"])
         assert_close(got, case["expected"], f"conv2d_forward, {case['label']}")
+
+
+@test_case(points=0, hidden=False)
+def test_uses_only_what_the_lab_allows(conv2d_forward):
+    # the notebook's rules (lab.toml [[rules]]): breaking one costs the whole question
+    from dllab_rules import assert_follows_rules
+    assert_follows_rules(conv2d_forward, "conv2d_forward", "lab3_cnn_numpy")

@@ -20,3 +20,10 @@ def test_random_shapes(relu):
     for case in load_cases("lab3_cnn_numpy")["relu"]:
         got = call(relu, "relu", *case["args"], case=case["label"])
         assert_close(got, case["expected"], f"relu, {case['label']}")
+
+
+@test_case(points=0, hidden=False)
+def test_uses_only_what_the_lab_allows(relu):
+    # the notebook's rules (lab.toml [[rules]]): breaking one costs the whole question
+    from dllab_rules import assert_follows_rules
+    assert_follows_rules(relu, "relu", "lab3_cnn_numpy")

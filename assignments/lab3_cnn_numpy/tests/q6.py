@@ -53,3 +53,11 @@ def test_avgpool_random(avgpool):
     for case in load_cases("lab3_cnn_numpy")["avgpool"]:
         got = call(avgpool, "avgpool", *case["args"], **case["kwargs"], case=case["label"])
         assert_close(got, case["expected"], f"avgpool, {case['label']}")
+
+
+@test_case(points=0, hidden=False)
+def test_uses_only_what_the_lab_allows(maxpool, avgpool):
+    # the notebook's rules (lab.toml [[rules]]): breaking one costs the whole question
+    from dllab_rules import assert_follows_rules
+    assert_follows_rules(maxpool, "maxpool", "lab3_cnn_numpy")
+    assert_follows_rules(avgpool, "avgpool", "lab3_cnn_numpy")

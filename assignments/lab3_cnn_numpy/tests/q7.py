@@ -21,3 +21,10 @@ def test_random_shapes(nearest_upsample):
     for case in load_cases("lab3_cnn_numpy")["nearest_upsample"]:
         got = call(nearest_upsample, "nearest_upsample", *case["args"], **case["kwargs"], case=case["label"])
         assert_close(got, case["expected"], f"nearest_upsample, {case['label']}")
+
+
+@test_case(points=0, hidden=False)
+def test_uses_only_what_the_lab_allows(nearest_upsample):
+    # the notebook's rules (lab.toml [[rules]]): breaking one costs the whole question
+    from dllab_rules import assert_follows_rules
+    assert_follows_rules(nearest_upsample, "nearest_upsample", "lab3_cnn_numpy")

@@ -23,3 +23,10 @@ def test_random_signals(conv1d):
     for case in load_cases("lab3_cnn_numpy")["conv1d"]:
         got = call(conv1d, "conv1d", *case["args"], case=case["label"])
         assert_close(got, case["expected"], f"conv1d, {case['label']}")
+
+
+@test_case(points=0, hidden=False)
+def test_uses_only_what_the_lab_allows(conv1d):
+    # the notebook's rules (lab.toml [[rules]]): breaking one costs the whole question
+    from dllab_rules import assert_follows_rules
+    assert_follows_rules(conv1d, "conv1d", "lab3_cnn_numpy")

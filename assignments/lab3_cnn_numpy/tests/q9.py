@@ -24,3 +24,10 @@ def test_random_images(sobel_edges):
         got = call(sobel_edges, "sobel_edges", *case["args"], case=case["label"])
         assert_outputs_close(got, case["expected"], ("gx", "gy", "magnitude"),
                              f"sobel_edges, {case['label']}")
+
+
+@test_case(points=0, hidden=False)
+def test_uses_only_what_the_lab_allows(sobel_edges):
+    # the notebook's rules (lab.toml [[rules]]): breaking one costs the whole question
+    from dllab_rules import assert_follows_rules
+    assert_follows_rules(sobel_edges, "sobel_edges", "lab3_cnn_numpy")

@@ -45,3 +45,12 @@ def test_against_keras_count_params_and_shapes(conv_param_count, dense_param_cou
                     (output_size, "output_size")):
         for case in cases[key]:
             _check_int(fn, key, case["args"], case["expected"], f"{key}{case['args']}")
+
+
+@test_case(points=0, hidden=False)
+def test_uses_only_what_the_lab_allows(conv_param_count, dense_param_count, output_size):
+    # the notebook's rules (lab.toml [[rules]]): breaking one costs the whole question
+    from dllab_rules import assert_follows_rules
+    assert_follows_rules(conv_param_count, "conv_param_count", "lab4_cnn_keras")
+    assert_follows_rules(dense_param_count, "dense_param_count", "lab4_cnn_keras")
+    assert_follows_rules(output_size, "output_size", "lab4_cnn_keras")

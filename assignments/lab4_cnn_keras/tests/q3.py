@@ -46,3 +46,10 @@ def test_other_shapes_and_class_counts(build_deeper_cnn):
         label = call_label("build_deeper_cnn", case["kwargs"])
         model = call(build_deeper_cnn, "build_deeper_cnn", **case["kwargs"], case=label)
         assert_architecture(model, case["layers"], label)
+
+
+@test_case(points=0, hidden=False)
+def test_uses_only_what_the_lab_allows(build_deeper_cnn):
+    # the notebook's rules (lab.toml [[rules]]): breaking one costs the whole question
+    from dllab_rules import assert_follows_rules
+    assert_follows_rules(build_deeper_cnn, "build_deeper_cnn", "lab4_cnn_keras")

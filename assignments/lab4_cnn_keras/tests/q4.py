@@ -44,3 +44,10 @@ def test_other_shapes_and_class_counts(build_cifar_cnn):
         label = call_label("build_cifar_cnn", case["kwargs"])
         model = call(build_cifar_cnn, "build_cifar_cnn", **case["kwargs"], case=label)
         assert_architecture(model, case["layers"], label)
+
+
+@test_case(points=0, hidden=False)
+def test_uses_only_what_the_lab_allows(build_cifar_cnn):
+    # the notebook's rules (lab.toml [[rules]]): breaking one costs the whole question
+    from dllab_rules import assert_follows_rules
+    assert_follows_rules(build_cifar_cnn, "build_cifar_cnn", "lab4_cnn_keras")

@@ -38,3 +38,10 @@ def test_inner_layers(feature_maps):
         for layer_name, want in case["expected"].items():
             assert_close(call(feature_maps, "feature_maps", model, case["images"], layer_name),
                          want, f"feature_maps(model, images, {layer_name!r})", rtol=1e-5, atol=1e-6)
+
+
+@test_case(points=0, hidden=False)
+def test_uses_only_what_the_lab_allows(feature_maps):
+    # the notebook's rules (lab.toml [[rules]]): breaking one costs the whole question
+    from dllab_rules import assert_follows_rules
+    assert_follows_rules(feature_maps, "feature_maps", "lab4_cnn_keras")
