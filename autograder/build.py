@@ -28,6 +28,7 @@ ZIP_EXTRAS = {
     "dllab_runner.py": JUDGE / "runner.py",
     "dllab_isolation.py": JUDGE / "isolation.py",
     "dllab_verdicts.py": JUDGE / "verdicts.py",
+    "dllab_helpers.py": JUDGE / "helpers.py",
     "dllab_results.py": JUDGE / "results.py",
     "dllab_submission.py": JUDGE / "submission.py",
     **{name: CHECKS / name for name in ("dllab_checks.py", "dllab_keras.py", "dllab_copies.py",
@@ -118,7 +119,10 @@ def build_zip(lab: Lab, stage: Path, zip_path: Path):
             no_environment=True,
             files=files,
         )
-    _replace_in_zip(zip_path, ZIP_EXTRAS)
+    # the judge alone gets the composites and the reference they are traced with (runner.withhold_answers)
+    composites = {f"dllab_composites_{lab.name}.py": lab.composites_file,
+                  f"dllab_reference_{lab.name}.py": lab.solution_file} if lab.composites_file.is_file() else {}
+    _replace_in_zip(zip_path, {**ZIP_EXTRAS, **composites})
 
 
 def _replace_in_zip(zip_path: Path, extras: dict[str, Path]):

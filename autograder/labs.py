@@ -57,6 +57,11 @@ class Lab:
         return self.folder / "cases.py"
 
     @property
+    def composites_file(self) -> Path:
+        """Its functions that call earlier questions' (judge/helpers.py); absent in most labs."""
+        return self.folder / "composites.py"
+
+    @property
     def cases_name(self) -> str:
         return f"dllab_cases_{self.name}.pkl"
 

@@ -10,14 +10,14 @@ import socket
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from autograder.judge import verdicts
+from autograder.judge import helpers, verdicts
 from autograder.judge.results import case_names, summarise
-from autograder.labs import Lab
+from autograder.labs import Lab, load_module
 from autograder.checks import dllab_wire
 from autograder.testfiles import load_test_file  # names the tests' helpers as the zip does
 from autograder.kernel import dllab_kernel  # noqa: E402
@@ -30,6 +30,7 @@ class QuestionResult:
     failures: list[str]          # messages of the failed test cases
     hidden_failed: int
     public_failed: int
+    notes: list[str] = field(default_factory=list)  # a composite's case passed with correct helpers
 
     @property
     def full_marks(self) -> bool:
@@ -48,13 +49,18 @@ def run_question(lab_name: str, question: str, cases_dir, overrides=None, base=N
     lab = Lab(lab_name)
     if lab.cases_file.exists() and not (cases_dir / lab.cases_name).exists():
         pytest.skip(f"{lab_name}: no hidden cases (its data set is not available here)")
-    env = dict(vars(base if base is not None else lab.solution_module()))
-    env.update(overrides or {})
+    env = dict(vars(base)) if base is not None else _notebook_namespace(lab)
+    for name, value in (overrides or {}).items():
+        if isinstance(value, str):  # a cell of the notebook's: defined in the namespace itself
+            exec(compile(value, f"<cell defining {name}>", "exec"), env)
+        else:
+            env[name] = value
     old = os.environ.get("DLLAB_CASES_DIR")
     os.environ["DLLAB_CASES_DIR"] = str(cases_dir)
     try:
         if judged:
-            return _judged(lab, question, env)
+            cells = [value for value in (overrides or {}).values() if isinstance(value, str)]
+            return _judged(lab, question, env, cells)
         test = load_test_file(lab.tests_dir / f"{question}.py")
         test.run(env)
     finally:
@@ -67,15 +73,24 @@ def run_question(lab_name: str, question: str, cases_dir, overrides=None, base=N
     return _result(lab_name, question, cases, test.possible)
 
 
+def _notebook_namespace(lab: Lab) -> dict:
+    """The reference's functions defined in one namespace, as cells define them in a notebook:
+    a function that calls another finds it there (an override replaces it for both)."""
+    env = {"__name__": f"notebook_{lab.name}"}
+    exec(compile(lab.solution_file.read_text(), str(lab.solution_file), "exec"), env)
+    return env
+
+
 def _result(lab_name: str, question: str, cases: list[dict], possible: float) -> QuestionResult:
     """The question's score as grading adds it up (results.summarise: a broken rule costs the
     question), with the failures' messages as the test file gave them."""
     names = case_names(Lab(lab_name).tests_dir)
     score = summarise({question: cases}, names, {question: float(possible)})[question]["score"]
     failures = [c["message"] for c in cases if not c["passed"]]
+    notes = [c["note"] for c in cases if c.get("note")]
     hidden_failed = sum(1 for c in cases if c["hidden"] and not c["passed"])
     public_failed = sum(1 for c in cases if not c["hidden"] and not c["passed"])
-    return QuestionResult(score, possible, failures, hidden_failed, public_failed)
+    return QuestionResult(score, possible, failures, hidden_failed, public_failed, notes)
 
 
 def _as_notebook(env: dict) -> list[str]:
@@ -95,12 +110,15 @@ def _as_notebook(env: dict) -> list[str]:
     return cells + aliases
 
 
-def _judged(lab: Lab, question: str, env: dict) -> QuestionResult:
+def _judged(lab: Lab, question: str, env: dict, cells: list[str] = ()) -> QuestionResult:
     judge_end, kernel_end = socket.socketpair()
     kernel = threading.Thread(target=dllab_kernel.answer, args=(kernel_end, env), daemon=True)
     kernel.start()
     channel = verdicts.Channel(time.time() + 600, judge_end)
-    channel.notebook_cells = _as_notebook(env)
+    channel.notebook_cells = _as_notebook(env) + list(cells)
+    if lab.composites_file.is_file():
+        channel.helpers = helpers.Helpers(load_module(lab.composites_file, f"composites_{lab.name}"),
+                                          load_module(lab.solution_file, f"reference_{lab.name}"))
     try:
         cases = verdicts.run_tests(lab.tests_dir, channel, only=question)[question]
     finally:

@@ -24,7 +24,7 @@ def _entries(kind):
         module = importlib.import_module(f"gallery.{info.name}")
         if not hasattr(module, "LAB"):
             continue
-        for entry in getattr(module, kind):
+        for entry in getattr(module, kind, []):
             out.append(pytest.param(module.LAB, entry, id=f"{module.LAB}-{entry.question}-{entry.label}"))
     return out
 
@@ -51,3 +51,15 @@ def test_wrong_answer_loses_marks(lab, entry, cases_dir, judged):
 def test_alternative_correct_answer_keeps_marks(lab, entry, cases_dir, judged):
     result = run_question(lab, entry.question, cases_dir, entry.overrides, judged=judged)
     assert result.full_marks, f"{entry.label!r} lost marks on {entry.question}: {result.failures}"
+
+
+@pytest.mark.parametrize("lab,entry", _entries("CASCADE"))
+def test_a_mistake_is_charged_once(lab, entry, cases_dir):
+    """A wrong helper under a correct function: grading keeps the function's marks and says
+    which helper failed it; the student's own grader.check, without the reference, cannot."""
+    judged = run_question(lab, entry.question, cases_dir, entry.overrides, judged=True)
+    assert judged.full_marks, f"{entry.label!r} lost marks on {entry.question}: {judged.failures}"
+    for fragment in entry.message:
+        assert any(fragment in note for note in judged.notes), (fragment, judged.notes)
+    checked = run_question(lab, entry.question, cases_dir, entry.overrides)
+    assert checked.score < checked.possible, "the wrong helper does not reach the function at all"

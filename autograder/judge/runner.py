@@ -38,12 +38,14 @@ import zipfile
 from pathlib import Path
 
 try:  # as autograder.judge.runner, in the package
+    from . import helpers as judge_helpers
     from . import isolation
     from . import verdicts as judge
     from .results import (CRASHED, GRADED, INVALID, TIMEOUT, _bounded, case_names, finish,
                           gradescope_results, summarise)
     from .submission import NotebookError, first_line, notebook_from, read_notebook, submitted_notebook
 except ImportError:  # as dllab_runner.py, beside them in the zip
+    import dllab_helpers as judge_helpers
     import dllab_isolation as isolation
     import dllab_verdicts as judge
     from dllab_results import (CRASHED, GRADED, INVALID, TIMEOUT, _bounded, case_names, finish,
@@ -131,16 +133,17 @@ def add_serve_cell(notebook: Path, ag_dir: Path):
 
 def withhold_answers(source: Path):
     """What the student's side gets of the zip: each test file reduced to its question's name
-    and points (the notebook's own `grader.check` then runs nothing there), and no hidden
-    cases. The judge reads the tests and cases from its own copy."""
+    and points (the notebook's own `grader.check` then runs nothing there), no hidden cases
+    and no reference functions (judge/helpers.py). The judge reads them from its own copy."""
     for path in sorted(Path(source).glob("tests/*.py")):
         tree = ast.parse(path.read_text())
         kept = [node for node in tree.body if isinstance(node, ast.Assign) and any(
             isinstance(t, ast.Name) and t.id in ("OK_FORMAT", "name", "points") for t in node.targets)]
         path.write_text("from otter.test_files import test_case  # noqa: F401\n\n"
                         + "\n".join(ast.unparse(node) for node in kept) + "\n")
-    for path in Path(source).glob("files/dllab_cases_*"):
-        path.unlink()
+    for pattern in ("files/dllab_cases_*", "dllab_composites_*", "dllab_reference_*"):
+        for path in Path(source).glob(pattern):
+            path.unlink()
 
 
 # --- running otter, in a process group of its own ------------------------------------------
@@ -219,6 +222,8 @@ def run_otter(ag_dir: Path, cell_timeout: float, deadline: float, log_path: Path
     soft = hard - min(RESERVE, deadline / 4)
     channel = judge.Channel.listening(ag_dir, hard)
     channel.notebook_cells = list(cells)  # the lab's rules are read in the notebook as submitted
+    lab = json.loads((Path(tests_dir).parent / "otter_config.json").read_text())["assignment_name"]
+    channel.helpers = judge_helpers.Helpers.from_zip(Path(tests_dir).parent, lab)
     verdicts = {}
 
     def run_judge():
@@ -300,6 +305,9 @@ def grade_folder(ag_dir: Path, tests_dir: Path, cell_timeout: float, deadline: f
             result.update(status=CRASHED, reason=_crash_reason(log_text))
         return result
     result["questions"] = summarise(cases, names, points)
+    # a composite's case that passed with correct helpers says which helper failed it (helpers.py)
+    result["notes"] += [_bounded(f"{q}: {case['note']}") for q in points for case in cases.get(q, [])
+                        if isinstance(case, dict) and case.get("note")]
     if seconds > deadline - min(RESERVE, deadline / 4):
         result.update(status=TIMEOUT, reason=(
             f"the notebook ran past the grading deadline ({deadline:.0f} s): the cells still "

@@ -508,3 +508,51 @@ RIGHT += [
     Entry("q8", "conv1d written out, np.convolve only named in its docstring",
           {"conv1d": _conv1d_loops_checked_against_np}),
 ]
+
+
+# --- a mistake is charged once (autograder/judge/helpers.py) -----------------------------------
+# A wrong helper under a correct function: q4 (or q6) keeps its marks in grading, with a note
+# that names the helper; the helper's own question loses them (the WRONG entries above).
+
+def _size_true_division(n, f, pad, stride):
+    return (n + 2 * pad - f) / stride + 1
+
+
+def _pad_every_axis(X, pad):
+    return np.pad(X, pad)  # pads N and C too
+
+
+def _step_without_bias(a_slice, W, b):
+    return float(np.sum(a_slice * W))
+
+
+# conv2d_forward as the notebook builds it, one conv_single_step per output number: a cell of
+# the notebook's, so that it finds the helpers in the notebook's namespace
+CONV_WITH_STEPS = """
+def conv2d_forward(X, W, b, stride=1, pad=0):
+    N, H, W_in, C_in = X.shape
+    f, _, _, C_out = W.shape
+    H_out = conv_output_size(H, f, pad, stride)
+    W_out = conv_output_size(W_in, f, pad, stride)
+    X_pad = zero_pad(X, pad)
+    Z = np.zeros((N, H_out, W_out, C_out))
+    for n in range(N):
+        for i in range(H_out):
+            for j in range(W_out):
+                for k in range(C_out):
+                    window = X_pad[n, i * stride:i * stride + f, j * stride:j * stride + f, :]
+                    Z[n, i, j, k] = conv_single_step(window, W[:, :, :, k], b[k])
+    return Z
+"""
+
+CASCADE = [
+    Entry("q4", "a float output size under a correct conv2d_forward", {"conv_output_size": _size_true_division},
+          message=("`conv_output_size`", "keeps its marks")),
+    Entry("q6", "a float output size under a correct maxpool", {"conv_output_size": _size_true_division},
+          message=("`conv_output_size`",)),
+    Entry("q4", "np.pad(X, pad) under a correct conv2d_forward", {"zero_pad": _pad_every_axis},
+          message=("`zero_pad`", "expected shape")),
+    Entry("q4", "a conv_single_step without the bias under a correct conv2d_forward",
+          {"conv_single_step": _step_without_bias, "conv2d_forward": CONV_WITH_STEPS},
+          message=("`conv_single_step`",)),
+]

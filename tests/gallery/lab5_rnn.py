@@ -180,3 +180,13 @@ RIGHT = [
     Entry("q3", "functional API, Activation layer", {"build_sequence_model": seq_functional}),
     Entry("q3", "Sequential.add with Dropout", {"build_sequence_model": seq_add_calls}),
 ]
+
+
+# --- a mistake is charged once (autograder/judge/helpers.py) -----------------------------------
+# A wrong cell under a correct rnn_forward (the reference's, which steps with rnn_cell_forward):
+# q2 keeps its marks in grading, with a note that names the cell; q1 loses them (WRONG above).
+CASCADE = [
+    Entry("q2", "a ReLU cell under a correct rnn_forward",
+          {"rnn_cell_forward": lambda xt, a_prev, p: _cell(xt, a_prev, p, act=lambda z: np.maximum(z, 0))},
+          message=("`rnn_cell_forward`", "keeps its marks")),
+]
