@@ -30,7 +30,8 @@ HELPERS = {"dllab_checks", "dllab_keras", "dllab_copies", "dllab_rules", "dllab_
 KERNEL_ALLOWED = STDLIB | {"numpy", "keras", "otter", "IPython", "dllab_kernel"} | HELPERS
 # the judge runs the tests, which read Keras models: it loads Keras while the notebook runs
 JUDGE_ALLOWED = STDLIB | OTTER_STACK | {"numpy", "keras"} | HELPERS | {
-    "dllab_isolation", "dllab_verdicts", "dllab_results", "dllab_submission", ".isolation", ".verdicts",
+    "dllab_isolation", "dllab_verdicts", "dllab_results", "dllab_submission", "dllab_helpers", ".isolation",
+    ".verdicts", ".helpers",
     ".results", ".submission"}
 # dllab_checks words otter's messages of failed cases (its own comment says why)
 CHECKS_ALLOWED = STDLIB | {"numpy", "keras", "otter"} | HELPERS
