@@ -10,6 +10,7 @@ The build adds the setup cell (cells/setup.py) before the first code cell and th
 lab's total at the end of the first markdown cell, from the test files.
 """
 
+import ast
 import base64
 import copy
 import io
@@ -99,6 +100,29 @@ def points_summary(lab: Lab, points: dict[str, float]) -> str:
             f"and {_points(extra)} for the bonus ({which}). Each question says its own.")
 
 
+def hide_source(cell, title: str) -> None:
+    """Collapse a code cell the student runs but need not read (the setup cell, the pasted data
+    loader), leaving one line that says what it does. The code is unchanged below that line:
+    - JupyterLab and Notebook 7: `jupyter.source_hidden` (nbformat's cell metadata) collapses
+      the input and shows its first line, the title, in the placeholder;
+    - Colab: `cellView: "form"` shows a cell as its form, the `#@title` line, without the code.
+    VS Code's ipynb reader keeps but does not act on either (its collapsed state is its own,
+    never read from the file): there the title line comes first, above the code."""
+    cell.source = f"#@title {title}\n{cell.source}"
+    cell.metadata["jupyter"] = {"source_hidden": True}
+    cell.metadata["cellView"] = "form"
+
+
+def loader_title(source: str) -> str:
+    """What the pasted data loader gives the notebook, in one line: its load_* functions."""
+    names = [node.name for node in ast.parse(source).body
+             if isinstance(node, ast.FunctionDef) and node.name.startswith("load_")]
+    return f"Data loader: run this cell; it defines {', '.join(n + '()' for n in names)}"
+
+
+SETUP_TITLE = "Setup: run this cell first; it prepares grader.check for this lab's public checks"
+
+
 def public_checks_blob(public_tests: Path, facts: Path) -> str:
     """base64 of a zip holding the public test files, the helpers they use and the lab's facts
     (a lab without Keras gets no Keras helpers)."""
@@ -154,6 +178,7 @@ def render(lab: Lab, public_tests: Path, facts: Path, solution: bool) -> nbforma
             )
         elif inline is not None:
             cell.source = (KERNEL / inline.strip()).read_text().rstrip()
+            hide_source(cell, loader_title(cell.source))
         elif _directive(cell, BUDGET_DIRECTIVE) is not None:
             cell.source = budget_source(lab).rstrip()
         if cell.cell_type == "code":
@@ -164,8 +189,7 @@ def render(lab: Lab, public_tests: Path, facts: Path, solution: bool) -> nbforma
     setup = nbformat.v4.new_code_cell(cell_source(
         "setup", OTTER_REQUIREMENT=requirement("otter-grader"), GRADER_VERSIONS=compared_versions(lab),
         PUBLIC_CHECKS=public_checks_blob(public_tests, facts)).rstrip())
-    # Colab shows a cell in "form" view as its title only: the blob stays out of sight there.
-    setup.metadata["cellView"] = "form"
+    hide_source(setup, SETUP_TITLE)  # a line of 30,000 characters of base64 below its title
     first_code = next((i for i, c in enumerate(cells) if c.cell_type == "code"), len(cells))
     cells.insert(first_code, setup)
     export = nbformat.v4.new_code_cell(cell_source("export", QUESTIONS=lab.questions()).rstrip())
