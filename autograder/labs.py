@@ -132,6 +132,10 @@ class Lab:
     def question_title(self, question: str) -> str:
         return self.facts["questions"][question]
 
+    def bonus_questions(self) -> list[str]:
+        """The questions whose title in lab.toml begins with "bonus", in notebook order."""
+        return [q for q in self.questions() if self.question_title(q).lower().startswith("bonus")]
+
     def test_files(self) -> list[Path]:
         return [self.tests_dir / f"{q}.py" for q in self.questions()]
 

@@ -5,9 +5,12 @@ Directive cells of the template (a code cell whose first line is the directive):
     # INLINE: file.py      a file of autograder/kernel/ pasted in (the data loader)
     # TRAINING BUDGET      the lab's [training] constants from lab.toml
 The build adds the setup cell (cells/setup.py) before the first code cell and the Submit cell
-(cells/export.py) at the end.
+(cells/export.py) at the end. A question's statement in a markdown cell begins with
+`**Question N.**` (N: lab.toml's qN); the build writes the question's points there, and the
+lab's total at the end of the first markdown cell, from the test files.
 """
 
+import ast
 import base64
 import copy
 import io
@@ -21,6 +24,7 @@ from .kernel.cells import cell_source
 from .labs import CHECKS, KERNEL, STUB_DIRECTIVE, Lab
 from .requirements import grader_versions, requirement
 from .stubs import function_source
+from .testfiles import question_points
 
 INLINE_DIRECTIVE = "# INLINE:"
 BUDGET_DIRECTIVE = "# TRAINING BUDGET"
@@ -44,6 +48,79 @@ Save the notebook, then run the cell below. It shows every public check once mor
 writes a zip file beside the notebook that you upload. Otter cannot export from Colab: there,
 download the notebook (File > Download > Download .ipynb) and upload that file instead.
 Public checks passing does not mean full marks: the autograder also runs hidden tests."""
+
+
+# Where a question's statement begins in the template; the build writes its points there.
+QUESTION_MARK = re.compile(r"\*\*Question (\d+)\.\*\*")
+
+
+class TemplateError(ValueError):
+    """A template whose question marks do not match lab.toml's questions."""
+
+
+def _points(value: float) -> str:
+    return f"{value:g} point" + ("" if value == 1 else "s")
+
+
+def mark_points(lab: Lab, cells: list) -> None:
+    """Write each question's points into its `**Question N.**` (from the test files, the one
+    source of points: the notebook cannot promise other points than the grader gives), and the
+    lab's total, bonus named, at the end of the first markdown cell."""
+    points, bonus, seen = question_points(lab), set(lab.bonus_questions()), []
+
+    def heading(match):
+        question = f"q{match.group(1)}"
+        if question not in points:
+            raise TemplateError(f"{lab.template.name} marks **Question {match.group(1)}.**, "
+                                f"but lab.toml has no {question}")
+        seen.append(question)
+        kind = "bonus, " if question in bonus else ""
+        return f"**Question {match.group(1)}** ({kind}{_points(points[question])})."
+
+    markdown = [cell for cell in cells if cell.cell_type == "markdown"]
+    for cell in markdown:
+        cell.source = QUESTION_MARK.sub(heading, cell.source)
+    unmarked = [q for q in points if seen.count(q) != 1]
+    if unmarked:
+        raise TemplateError(f"{lab.template.name}: each question's statement begins with one "
+                            f"**Question N.**; not so for {', '.join(unmarked)}")
+    if markdown:
+        markdown[0].source = markdown[0].source.rstrip() + "\n\n" + points_summary(lab, points)
+
+
+def points_summary(lab: Lab, points: dict[str, float]) -> str:
+    """The introduction's line on points: the total, and which questions are a bonus."""
+    bonus = lab.bonus_questions()
+    total = sum(points.values())
+    if not bonus:
+        return f"**Points.** {_points(total)} in all; each question says its own."
+    extra = sum(points[q] for q in bonus)
+    which = ("question " if len(bonus) == 1 else "questions ") + ", ".join(q[1:] for q in bonus)
+    return (f"**Points.** {_points(total)} in all: {_points(total - extra)} for the questions "
+            f"and {_points(extra)} for the bonus ({which}). Each question says its own.")
+
+
+def hide_source(cell, title: str) -> None:
+    """Collapse a code cell the student runs but need not read (the setup cell, the pasted data
+    loader), leaving one line that says what it does. The code is unchanged below that line:
+    - JupyterLab and Notebook 7: `jupyter.source_hidden` (nbformat's cell metadata) collapses
+      the input and shows its first line, the title, in the placeholder;
+    - Colab: `cellView: "form"` shows a cell as its form, the `#@title` line, without the code.
+    VS Code's ipynb reader keeps but does not act on either (its collapsed state is its own,
+    never read from the file): there the title line comes first, above the code."""
+    cell.source = f"#@title {title}\n{cell.source}"
+    cell.metadata["jupyter"] = {"source_hidden": True}
+    cell.metadata["cellView"] = "form"
+
+
+def loader_title(source: str) -> str:
+    """What the pasted data loader gives the notebook, in one line: its load_* functions."""
+    names = [node.name for node in ast.parse(source).body
+             if isinstance(node, ast.FunctionDef) and node.name.startswith("load_")]
+    return f"Data loader: run this cell; it defines {', '.join(n + '()' for n in names)}"
+
+
+SETUP_TITLE = "Setup: run this cell first; it prepares grader.check for this lab's public checks"
 
 
 def public_checks_blob(public_tests: Path, facts: Path) -> str:
@@ -101,17 +178,18 @@ def render(lab: Lab, public_tests: Path, facts: Path, solution: bool) -> nbforma
             )
         elif inline is not None:
             cell.source = (KERNEL / inline.strip()).read_text().rstrip()
+            hide_source(cell, loader_title(cell.source))
         elif _directive(cell, BUDGET_DIRECTIVE) is not None:
             cell.source = budget_source(lab).rstrip()
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
         cells.append(cell)
+    mark_points(lab, cells)
 
     setup = nbformat.v4.new_code_cell(cell_source(
         "setup", OTTER_REQUIREMENT=requirement("otter-grader"), GRADER_VERSIONS=compared_versions(lab),
         PUBLIC_CHECKS=public_checks_blob(public_tests, facts)).rstrip())
-    # Colab shows a cell in "form" view as its title only: the blob stays out of sight there.
-    setup.metadata["cellView"] = "form"
+    hide_source(setup, SETUP_TITLE)  # a line of 30,000 characters of base64 below its title
     first_code = next((i for i, c in enumerate(cells) if c.cell_type == "code"), len(cells))
     cells.insert(first_code, setup)
     export = nbformat.v4.new_code_cell(cell_source("export", QUESTIONS=lab.questions()).rstrip())

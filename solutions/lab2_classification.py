@@ -10,7 +10,7 @@ import numpy as np
 
 
 def perceptron_train(X, y, max_epochs, seed):
-    """The perceptron learning algorithm of the lecture.
+    """The perceptron learning algorithm (Rosenblatt, 1958).
 
     Prepend x0 = 1 to every input (so w[0] = -theta is the bias), start from random weights,
     then repeat: pick an input at random; if it has label 1 and w . x < 0, add it to w; if it

@@ -54,7 +54,7 @@ def output_size(n, f, stride=1, padding="valid"):
 
 
 def build_lenet5(input_shape=(28, 28, 1), num_classes=10):
-    """LeNet-5 as in the lecture, compiled for integer labels.
+    """LeNet-5, compiled for integer labels.
 
     Conv2D(6, 5, "same", relu) -> MaxPooling2D(2) -> Conv2D(16, 5, "valid", relu)
     -> MaxPooling2D(2) -> Flatten -> Dense(120, relu) -> Dense(84, relu)
@@ -97,7 +97,7 @@ def build_lenet5(input_shape=(28, 28, 1), num_classes=10):
 
 
 def build_deeper_cnn(input_shape=(28, 28, 1), num_classes=10):
-    """LeNet-5 with one more convolution block after the first pooling (the lecture's exercise).
+    """LeNet-5 with one more convolution block after the first pooling.
 
     Conv2D(6, 5, "same", relu) -> MaxPooling2D(2)
     -> Conv2D(64, 3, "same", relu) -> MaxPooling2D(2)          # the new block

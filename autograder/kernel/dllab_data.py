@@ -1,14 +1,13 @@
-"""The course's data sets, exactly as Keras returns them, with or without a network.
+"""The labs' data sets, exactly as Keras returns them, with or without a network.
 
-Every lab notebook carries a copy of this cell (the build pastes it in), so it depends on
-numpy and the standard library only; Keras is imported when a download is the way.
+Every lab notebook carries a copy of this cell, so it depends on numpy and the standard
+library only; Keras is imported when a download is the way.
 
 Where the data comes from, in this order:
 1. the folder named by the environment variable DLLAB_DATA_DIR, when it holds the file
-   (`boston_housing.npz`, `mnist.npz`, `cifar10_subset.npz`): for machines without a network,
-   such as the course's CI;
-2. a folder `datasets/` beside the notebook, when it holds the file: the autograder zip
-   brings one, so grading needs no network;
+   (`boston_housing.npz`, `mnist.npz`, `cifar10_subset.npz`): for machines without a network;
+2. a folder `datasets/` beside the notebook, when it holds the file: the autograder brings
+   one, so grading needs no network;
 3. Keras' download (`keras.datasets.<name>.load_data()`, cached in ~/.keras/datasets).
 All give the same arrays: the same split, order, shapes and dtypes.
 """
@@ -21,7 +20,7 @@ import numpy as np
 DATA_DIR_ENV = "DLLAB_DATA_DIR"
 LOCAL_DIR = "datasets"
 
-# The course's CIFAR-10 task: a CPU trains on 3,000 images within a lab session. Both halves come
+# The labs' CIFAR-10 task: a CPU trains on 3,000 images within a lab session. Both halves come
 # from Keras' training set (in the order of training batch 1), so a local copy of that batch's
 # first 4,000 images and the full download define the same task.
 CIFAR_TRAIN = slice(0, 3000)
@@ -112,7 +111,7 @@ def load_mnist():
 
 
 def load_cifar10_subset():
-    """The course's CIFAR-10 task: ((x_train, y_train), (x_eval, y_eval)).
+    """The labs' CIFAR-10 task: ((x_train, y_train), (x_eval, y_eval)).
 
     Training images 0-2,999 to train and 3,000-3,999 to evaluate (both from Keras' training
     set, not its test set). x uint8 (n, 32, 32, 3); y uint8 (n, 1), as keras' cifar10 gives.
@@ -130,7 +129,7 @@ def load_cifar10_subset():
         y = np.asarray(y, dtype=np.uint8).reshape(-1, 1)
     if len(x) < CIFAR_EVAL.stop:
         raise DataUnavailableError(
-            f"CIFAR-10 gave {len(x)} training images; the course's task needs the first "
+            f"CIFAR-10 gave {len(x)} training images; the lab's task needs the first "
             f"{CIFAR_EVAL.stop}")
     return (x[CIFAR_TRAIN], y[CIFAR_TRAIN]), (x[CIFAR_EVAL], y[CIFAR_EVAL])
 
@@ -138,8 +137,8 @@ def load_cifar10_subset():
 def write_course_file(filename, folder):
     """Save data set `filename` in the format DLLAB_DATA_DIR holds, into `folder`.
 
-    The build puts these files into a lab's autograder zip, so that grading, which re-runs
-    the student's training, needs no network.
+    The autograder brings these files along, so that grading, which runs the notebook's
+    training again, needs no network.
     """
     loaders = {"boston_housing.npz": load_boston_housing, "mnist.npz": load_mnist,
                "cifar10_subset.npz": load_cifar10_subset}

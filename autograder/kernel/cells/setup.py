@@ -3,11 +3,13 @@
 It must work in Jupyter, VS Code and Colab. Colab keeps no notebook file on the runtime's disk
 and otter refuses tests kept in notebook metadata there, so the public checks travel inside
 this cell as a base64 zip and are written to ./public_tests/ (not ./tests/: while grading,
-otter keeps the full tests there).
+otter keeps the full tests there). The build puts a `#@title` line above this text and shows
+the cell collapsed (notebooks.hide_source): this docstring is dropped, the comments below stay
+visible to a student who opens the cell, so they speak to the student.
 """
-# Setup: run this cell first. It installs otter-grader where it is missing (Colab), says which
-# of your package versions differ from the grader's, writes this lab's public checks to
-# ./public_tests/, and creates `grader`.
+# This cell installs otter-grader where it is missing (Colab), says which of your package
+# versions differ from the grader's, writes this lab's public checks to ./public_tests/, and
+# creates `grader`.
 import base64
 import io
 import os
