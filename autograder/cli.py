@@ -61,7 +61,7 @@ def _cmd_grade(args) -> int:
                           zip_path=Path(args.autograder) if args.autograder else None,
                           timeout=args.timeout, jobs=args.jobs, force=args.force,
                           cell_timeout=args.cell_timeout, progress=not args.quiet,
-                          isolated=not args.no_isolation,
+                          isolated=not args.no_isolation, scheduler=args.scheduler,
                           klass=ClassOptions(Path(args.roster) if args.roster else None, args.roster_key,
                                              {"deadline": args.deadline, "penalty": args.late_penalty,
                                               "cap": args.late_cap, "grace": args.grace}, args.assignment))
@@ -135,6 +135,9 @@ def parser() -> argparse.ArgumentParser:
     klass.add_argument("--grace", metavar="DURATION", help="late by at most this counts as on time, e.g. 15m")
     klass.add_argument("--assignment", help="the grade column's name in canvas.csv and moodle.csv "
                    "(default: the lab's name and title)")
+    g.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                   help="grade on a Dask cluster: each grading is a task its workers run in their own "
+                        "sandbox (README, 'Grading on a cluster')")
     g.add_argument("--no-isolation", action="store_true",
                    help="grade without a sandbox where none can be made (no bubblewrap, not root): "
                         "the notebooks run as you, with your files and network; every row says so")

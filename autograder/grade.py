@@ -35,7 +35,7 @@ from pathlib import Path
 
 import psutil
 
-from . import lms, roster
+from . import cluster, lms, roster
 from .errors import UsageError
 from .late import LatePolicy
 from .labs import Lab
@@ -292,11 +292,14 @@ def write_gradebook(out: Path, results: list[dict], questions: list[str], autogr
 def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = None,
                 timeout: float | None = None, jobs: int | None = None, force: bool = False,
                 cell_timeout: float | None = None, progress: bool = True,
-                isolated: bool = True, klass: ClassOptions | None = None) -> BatchSummary:
+                isolated: bool = True, klass: ClassOptions | None = None,
+                scheduler: str | None = None) -> BatchSummary:
     """Grade every submission found in `paths` into `out`; `progress` shows a bar on stderr.
 
     `isolated=False` (--no-isolation) grades without a sandbox where none can be made; every
-    row then says so. Otherwise no sandbox is a UsageError, before anything is graded."""
+    row then says so. Otherwise no sandbox is a UsageError, before anything is graded.
+    `scheduler` (tcp://HOST:8786) grades on a Dask cluster instead (cluster.py); each worker
+    grades in the sandbox its own machine allows."""
     from tqdm import tqdm
     from tqdm.contrib.logging import logging_redirect_tqdm
 
@@ -311,13 +314,18 @@ def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = 
     memory_gb = limits.get("memory_limit_gb")
     jobs = jobs or usable_cores()
     env = grading_env(jobs)
-    try:
-        iso = isolation.choose(None if isolated else "none")
-    except isolation.IsolationUnavailable as e:
-        raise UsageError(str(e))
-    env["DLLAB_ISOLATION"] = ISOLATION_NAMES[iso.kind]
-    log.info("isolation: %s", iso.kind if iso.kind != isolation.NONE else
-             "none (--no-isolation): the notebooks run as you, and every row says so")
+    if scheduler:
+        # each worker makes the strongest sandbox its own machine allows, as `grade` does here
+        env["DLLAB_ISOLATION"] = os.environ.get("DLLAB_ISOLATION", "auto") if isolated else "none"
+        log.info("isolation: chosen by each worker of %s (%s)", scheduler, env["DLLAB_ISOLATION"])
+    else:
+        try:
+            iso = isolation.choose(None if isolated else "none")
+        except isolation.IsolationUnavailable as e:
+            raise UsageError(str(e))
+        env["DLLAB_ISOLATION"] = ISOLATION_NAMES[iso.kind]
+        log.info("isolation: %s", iso.kind if iso.kind != isolation.NONE else
+                 "none (--no-isolation): the notebooks run as you, and every row says so")
     backend = env.get("KERAS_BACKEND", "tensorflow")
     if backend != "tensorflow":
         # the limits were measured on the grading image's TensorFlow; lab 4's CIFAR training
@@ -380,12 +388,19 @@ def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = 
             bar.update()
 
     write_gradebook(out, list(results.values()), questions, digest)
-    with logging_redirect_tqdm(), bar, ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(grade_one, sub, zip_path, facts, timeout, cell_timeout, memory_gb, env): (sub, key)
-                   for sub, key in todo}
-        for fut in as_completed(futures):
-            sub, key = futures[fut]
-            record(dict(fut.result(), origin=origin_of(sub)), key)
+    if scheduler:
+        with logging_redirect_tqdm(), bar:
+            cluster.grade_all(scheduler, todo, zip_path, facts,
+                              {"timeout": timeout, "cell_timeout": cell_timeout, "memory_gb": memory_gb},
+                              lab.gradescope, env["DLLAB_ISOLATION"],
+                              lambda sub, result, key: record(dict(result, origin=origin_of(sub)), key))
+    else:
+        with logging_redirect_tqdm(), bar, ThreadPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(grade_one, sub, zip_path, facts, timeout, cell_timeout, memory_gb, env): (sub, key)
+                       for sub, key in todo}
+            for fut in as_completed(futures):
+                sub, key = futures[fut]
+                record(dict(fut.result(), origin=origin_of(sub)), key)
 
     from .report import write_summary
     write_summary(out, list(results.values()), questions,
