@@ -127,7 +127,7 @@ def test_rewriting_the_tests_changes_nothing(graded):
 
 
 # The memory hog holds all 6 GB its kernel may have until the notebook ends; the kernel then
-# still answers the judge in most runs, and died in one CI run of three on 2026-12-07 (the
+# still answers the judge in most runs, and died in one full test run of four on 2026-12-07 (the
 # judge asks more of it than otter's checks did). Not strict until that is understood.
 FLAKY = {"memory_hog": pytest.mark.xfail(strict=False, reason="the kernel sometimes dies after the hog")}
 
