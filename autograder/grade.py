@@ -268,6 +268,13 @@ def _atomic_write(path: Path, text: str):
     os.replace(tmp, path)
 
 
+def save_result(out: Path, result: dict, facts: dict):
+    """One submission's files in the output folder: results/<id>.json and feedback/<id>.md
+    (also what a Kubernetes pod writes, k8s.py)."""
+    _atomic_write(out / "results" / f"{result['id']}.json", json.dumps(result, indent=1))
+    _atomic_write(out / "feedback" / f"{result['id']}.md", feedback_markdown(result, facts, result["id"]))
+
+
 def _reason(result: dict, autograder_digest: str | None) -> str:
     reason = result["reason"] or " ".join(result.get("notes", []))
     if result["status"] != PENDING and (result.get("key") or {}).get("autograder_sha256") != autograder_digest:
@@ -289,6 +296,16 @@ def write_gradebook(out: Path, results: list[dict], questions: list[str], autogr
 
 # --- the batch -----------------------------------------------------------------------------
 
+def grading_limits(lab: Lab, timeout: float | None = None, cell_timeout: float | None = None) -> dict:
+    """One grading's limits: lab.toml's [grading], or the instructor's --timeout and --cell-timeout."""
+    limits = lab.grading
+    timeout = timeout or limits["timeout"]
+    # a cell running past cell_timeout is interrupted and grading goes on with the next one;
+    # the whole submission is stopped at `timeout`
+    return {"timeout": timeout, "cell_timeout": min(cell_timeout or limits["cell_timeout"], timeout),
+            "memory_gb": limits.get("memory_limit_gb")}
+
+
 def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = None,
                 timeout: float | None = None, jobs: int | None = None, force: bool = False,
                 cell_timeout: float | None = None, progress: bool = True,
@@ -306,12 +323,8 @@ def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = 
     zip_path = zip_path or lab.zip_path()
     if not zip_path.exists():
         raise FileNotFoundError(f"{zip_path} not found: run `dllab build {lab.name}`")
-    limits = lab.grading
-    timeout = timeout or limits["timeout"]
-    # a cell running past cell_timeout is interrupted and grading goes on with the next one;
-    # the whole submission is stopped at `timeout`
-    cell_timeout = min(cell_timeout or limits["cell_timeout"], timeout)
-    memory_gb = limits.get("memory_limit_gb")
+    limits = grading_limits(lab, timeout, cell_timeout)
+    timeout, cell_timeout, memory_gb = limits["timeout"], limits["cell_timeout"], limits["memory_gb"]
     jobs = jobs or usable_cores()
     env = grading_env(jobs)
     if scheduler:
@@ -375,9 +388,7 @@ def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = 
         result["key"] = key
         with lock:  # one writer at a time: a finished row is on disk before the next starts
             results[result["id"]] = result
-            _atomic_write(out / "results" / f"{result['id']}.json", json.dumps(result, indent=1))
-            _atomic_write(out / "feedback" / f"{result['id']}.md",
-                          feedback_markdown(result, facts, result["id"]))
+            save_result(out, result, facts)
             write_gradebook(out, list(results.values()), questions, digest)
             if result["status"] == GRADED:
                 summary.graded += 1
@@ -390,9 +401,7 @@ def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = 
     write_gradebook(out, list(results.values()), questions, digest)
     if scheduler:
         with logging_redirect_tqdm(), bar:
-            cluster.grade_all(scheduler, todo, zip_path, facts,
-                              {"timeout": timeout, "cell_timeout": cell_timeout, "memory_gb": memory_gb},
-                              lab.gradescope, env["DLLAB_ISOLATION"],
+            cluster.grade_all(scheduler, todo, zip_path, facts, limits, lab.gradescope, env["DLLAB_ISOLATION"],
                               lambda sub, result, key: record(dict(result, origin=origin_of(sub)), key))
     else:
         with logging_redirect_tqdm(), bar, ThreadPoolExecutor(max_workers=jobs) as pool:
