@@ -65,8 +65,13 @@ class IsolationUnavailable(RuntimeError):
 
 def grading_uid() -> int:
     """A user id of this grading's own: no two gradings on one machine share it (pids are
-    unique while both run), and no account has it, so it owns nothing."""
-    return 1_000_000 + os.getpid()
+    unique while both run), and no account has it, so it owns nothing.
+
+    Containers number their processes from 1 each, so the gradings of two containers on one
+    machine would get the same id, and share its process limit (RLIMIT_NPROC counts a user
+    id's processes machine-wide). A Kubernetes pod sets DLLAB_UID_OFFSET from its index
+    (k8s.py) to keep them apart."""
+    return 1_000_000 + int(os.environ.get("DLLAB_UID_OFFSET", "0")) + os.getpid()
 
 
 def _python_dirs() -> list[str]:
