@@ -1,4 +1,4 @@
-"""The command line: `dllab` (or `python -m autograder`) build | check | grade | similarity.
+"""The command line: `dllab` (or `python -m autograder`) build | check | grade | k8s | similarity.
 
 Each command lives in its own module, imported when the command runs: `--help` and argument
 errors need neither the notebook stack nor TensorFlow.
@@ -16,13 +16,14 @@ from .labs import DIST, all_labs, get_lab
 EXIT_CODES = """\
 exit codes:
   0  done: build built every lab; check saw every public check pass; grade wrote the
-     gradebook and graded at least one submission (a row that could not be graded says why)
+     gradebook and graded at least one submission (a row that could not be graded says why);
+     k8s wrote its folder
   1  done, with a finding: check saw a failed public check or a cell error; grade could
      grade no submission normally; build found no lab
   2  not done: bad arguments, an unknown lab, a file that is not a notebook, data that
      cannot be loaded, a missing autograder zip, fewer than two notebooks to compare, a
      submission path that does not exist or a folder without notebooks, an output folder
-     of another lab (one line on stderr says which)
+     of another lab, k8s's --out not empty (one line on stderr says which)
 """
 
 log = logging.getLogger("autograder")
@@ -48,16 +49,21 @@ def _cmd_check(args) -> int:
     return 0 if report.ok else 1
 
 
-def _cmd_grade(args) -> int:
-    from .grade import ClassOptions, grade_batch
-
+def _submissions(args) -> list[Path]:
     if not args.submissions:
         # `dllab grade subs/ --out g`: the lab's name forgotten, the folder taken for it
         hint = " (it names a file or folder: was the lab's name forgotten?)" if Path(args.lab).exists() else ""
-        raise UsageError(f"no submissions named: dllab grade LAB SUBMISSIONS... --out DIR; "
+        raise UsageError(f"no submissions named: dllab {args.command} LAB SUBMISSIONS... --out DIR; "
                          f"'{args.lab}' was read as the lab{hint}")
+    return [Path(p) for p in args.submissions]
+
+
+def _cmd_grade(args) -> int:
+    from .grade import ClassOptions, grade_batch
+
+    paths = _submissions(args)
     lab = get_lab(args.lab)
-    summary = grade_batch(lab, [Path(p) for p in args.submissions], Path(args.out),
+    summary = grade_batch(lab, paths, Path(args.out),
                           zip_path=Path(args.autograder) if args.autograder else None,
                           timeout=args.timeout, jobs=args.jobs, force=args.force,
                           cell_timeout=args.cell_timeout, progress=not args.quiet,
@@ -66,6 +72,17 @@ def _cmd_grade(args) -> int:
                                              {"deadline": args.deadline, "penalty": args.late_penalty,
                                               "cap": args.late_cap, "grace": args.grace}, args.assignment))
     return 0 if summary.graded or summary.skipped else 1
+
+
+def _cmd_k8s(args) -> int:
+    from .k8s import write_k8s
+
+    paths = _submissions(args)
+    write_k8s(get_lab(args.lab), paths, Path(args.out),
+              zip_path=Path(args.autograder) if args.autograder else None, image=args.image,
+              claim=args.volume_claim, namespace=args.namespace, parallelism=args.parallelism,
+              retries=args.retries)
+    return 0
 
 
 def _cmd_similarity(args) -> int:
@@ -142,6 +159,25 @@ def parser() -> argparse.ArgumentParser:
                    help="grade without a sandbox where none can be made (no bubblewrap, not root): "
                         "the notebooks run as you, with your files and network; every row says so")
     g.set_defaults(func=_cmd_grade)
+
+    k = sub.add_parser("k8s", help="write what a Kubernetes cluster needs to grade a class: an Indexed Job, "
+                       "its image's recipe, the volume's files (README, 'Grading on Kubernetes')",
+                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    k.add_argument("lab")
+    k.add_argument("submissions", nargs="*", help="notebooks, grader.export() zips, or folders (as grade)")
+    k.add_argument("--out", required=True, help="a new folder for job.yaml, volume-pod.yaml, image/ and volume/")
+    k.add_argument("--autograder", help="autograder zip (default: dist/<lab>/autograder/...)")
+    k.add_argument("--image", help="the image the pods run, as you will push it (default: "
+                   "dllab-<lab>:<the zip's digest>)")
+    k.add_argument("--volume-claim", default="dllab-grading", metavar="NAME",
+                   help="the PersistentVolumeClaim that carries the submissions and the results "
+                        "(ReadWriteMany for pods on several nodes; default: dllab-grading)")
+    k.add_argument("--namespace", help="the namespace of the Job (default: kubectl's current one)")
+    k.add_argument("--parallelism", type=int, default=None,
+                   help="pods at once (default: every submission; the cluster runs what fits)")
+    k.add_argument("--retries", type=int, default=1,
+                   help="times a killed pod (out of memory, past its deadline) runs again (default: 1)")
+    k.set_defaults(func=_cmd_k8s)
 
     s = sub.add_parser("similarity", help="compare a class's code pair by pair into DIR/similarity.csv "
                        "and DIR/similarity.html", epilog=EXIT_CODES,
