@@ -1,16 +1,19 @@
-"""Comparison helpers used by every lab's otter tests, public and hidden.
+"""Comparison helpers used by every lab's otter tests, public and hidden, and `call`, which runs a
+student's function the way every test does.
 
-The build copies this file into each autograder zip; otter then puts it beside the
-submission, so a test file can `from dllab_checks import ...`.
+The build copies this file into each autograder zip, beside the runner and beside the notebook.
+Where each part runs (autograder/checks/__init__.py): the comparisons in the judge when grading,
+where nothing of the student's process reaches them, and in the student's kernel when the student
+runs `grader.check`; `call` in the student's kernel, for the judge's requests and for the
+notebook's own checks.
 
-Why the odd imports: otter runs the tests inside the student's own Python process, after
-the student's code. A submission can therefore replace `np.allclose`, `np.max`,
-`math.isclose`, `builtins.abs`, `pickle.load`, ... and a test written with those names
-would believe it. The helpers here compare with ndarray operators and methods only (the
-slots of a built-in type cannot be reassigned from Python) and build arrays with numpy's
-C constructor taken from numpy's private module, which a submission that patches `np.*`
-does not reach. What in-process checks cannot defend against, and what container
-isolation adds, is written down in docs/integrity.md.
+Why the odd imports: in the student's kernel the student's code runs first, and can replace
+`np.allclose`, `np.max`, `math.isclose`, `builtins.abs`, ... A public check written with those
+names would believe it. The helpers here compare with ndarray operators and methods only (the
+slots of a built-in type cannot be reassigned from Python) and build arrays with numpy's C
+constructor taken from numpy's private module, which a submission that patches `np.*` does not
+reach. The grade no longer depends on this (the judge runs every test in a process of its own:
+docs/integrity.md), but a public check should not lie to the student either.
 """
 
 import _io
