@@ -31,8 +31,8 @@ ZIP_EXTRAS = {
     "dllab_helpers.py": JUDGE / "helpers.py",
     "dllab_results.py": JUDGE / "results.py",
     "dllab_submission.py": JUDGE / "submission.py",
-    **{name: CHECKS / name for name in ("dllab_checks.py", "dllab_keras.py", "dllab_copies.py",
-                                        "dllab_rules.py", "dllab_wire.py")},
+    **{name: CHECKS / name for name in ("dllab_calls.py", "dllab_checks.py", "dllab_keras.py",
+                                        "dllab_copies.py", "dllab_rules.py", "dllab_wire.py")},
     "dllab_guard.py": KERNEL / "cells" / "guard.py",
 }
 # What otter puts beside the notebook: the kernel's side of the judge's calls (the facts and

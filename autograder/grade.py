@@ -203,7 +203,7 @@ def _kill_tree(proc: subprocess.Popen):
 RUNNER_GRACE = 120
 # The judge's files in the zip, run as they are: `grade` and Gradescope run the same code.
 RUNNER_FILES = ("dllab_runner.py", "dllab_isolation.py", "dllab_verdicts.py", "dllab_helpers.py", "dllab_results.py",
-                "dllab_submission.py", "dllab_checks.py",
+                "dllab_submission.py", "dllab_calls.py", "dllab_checks.py",
                 "dllab_keras.py", "dllab_copies.py", "dllab_rules.py", "dllab_wire.py", "dllab_guard.py")
 
 

@@ -112,7 +112,7 @@ class Lab:
     def public_facts(self) -> dict:
         """The lab's facts as the build writes them beside the tests (dllab_facts_<lab>.json):
         tests read thresholds through `dllab_checks.lab_facts(lab)`, the runner reads questions,
-        points and limits; `dllab_checks.call` reads the grader's numpy version. Nothing here is
+        points and limits; `dllab_calls.call` reads the grader's numpy version. Nothing here is
         secret: the student's public checks get it too."""
         from .requirements import grader_versions
         from .testfiles import question_points

@@ -33,8 +33,8 @@ BUDGET_DIRECTIVE = "# TRAINING BUDGET"
 # The tests' helpers (autograder/checks/), in the order they import each other. The student's
 # copies take other names (dllab_public_checks, ...): the notebook's own checks never shadow
 # the grader's, whatever the student puts on the path.
-HELPERS = ("dllab_checks", "dllab_keras", "dllab_copies", "dllab_rules")
-_HELPER_NAME = re.compile(r"\bdllab_(checks|keras|copies|rules)\b")
+HELPERS = ("dllab_calls", "dllab_checks", "dllab_keras", "dllab_copies", "dllab_rules")
+_HELPER_NAME = re.compile(r"\bdllab_(calls|checks|keras|copies|rules)\b")
 
 
 def public_names(source: str) -> str:
@@ -128,15 +128,16 @@ def public_checks_blob(public_tests: Path, facts: Path) -> str:
     (a lab without Keras gets no Keras helpers)."""
     tests = sorted(public_tests.glob("q*.py"))
     text = "".join(path.read_text() for path in tests)
-    used = [h for h in HELPERS if public_names(h) in text]
-    if "dllab_copies" in used:  # it reads models with dllab_keras
-        used = [h for h in HELPERS if h in used or h == "dllab_keras"]
+    used = {h for h in HELPERS if public_names(h) in text}
+    # dllab_checks whatever the tests name (the others import it) and dllab_calls, which it
+    # takes `call` from; dllab_keras with dllab_copies, which reads models with it
+    used |= {"dllab_calls", "dllab_checks"} | ({"dllab_keras"} if "dllab_copies" in used else set())
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for path in tests:
             z.write(path, path.name)
         # in a subfolder: grader.check_all() takes every .py file beside the tests for a test
-        for helper in ["dllab_checks", *(h for h in used if h != "dllab_checks")]:
+        for helper in (h for h in HELPERS if h in used):
             z.writestr(f"support/{public_names(helper)}.py", public_names((CHECKS / f"{helper}.py").read_text()))
         z.write(facts, f"support/{facts.name}")
     return base64.b64encode(buf.getvalue()).decode("ascii")

@@ -2,7 +2,7 @@
 
 The autograder zip's requirements.txt (what Gradescope's setup.sh installs), the otter install
 in the notebooks' setup cell and the grader's versions that cell compares the student's with
-(also in every lab's facts file, for dllab_checks) are cut from `[project] dependencies`, so
+(also in every lab's facts file, for dllab_calls) are cut from `[project] dependencies`, so
 the grading image, CI and the README's install agree.
 """
 

@@ -25,8 +25,8 @@ PACKAGE = ROOT / "autograder"
 STDLIB = set(sys.stdlib_module_names)
 OTTER_STACK = {"nbformat", "otter", "dill", "traitlets"}
 # the helpers import each other by the names the zip gives them, or relatively in the package
-HELPERS = {"dllab_checks", "dllab_keras", "dllab_copies", "dllab_rules", "dllab_wire", ".", ".dllab_checks",
-           "..checks"}
+HELPERS = {"dllab_calls", "dllab_checks", "dllab_keras", "dllab_copies", "dllab_rules", "dllab_wire", ".",
+           ".dllab_checks", "..checks"}
 KERNEL_ALLOWED = STDLIB | {"numpy", "keras", "otter", "IPython", "dllab_kernel"} | HELPERS
 # the judge runs the tests, which read Keras models: it loads Keras while the notebook runs
 JUDGE_ALLOWED = STDLIB | OTTER_STACK | {"numpy", "keras"} | HELPERS | {

@@ -3,7 +3,7 @@
 numpy 2.0 (what Colab shipped, `tool.dllab.oldest-numpy` in pyproject.toml) only warns about some
 things the grader's pinned numpy refuses: `Z[n, i, j, k] = np.sum(...) + b[k:k+1]` stores an
 array of one value into one element, a DeprecationWarning there and a ValueError here. The public
-checks (`dllab_checks.call`) run the student's function as the grader's numpy would.
+checks (`dllab_calls.call`) run the student's function as the grader's numpy would.
 
 - fast: under the pinned numpy the public checks fail such a conv2d_forward and say why; under a
   simulated numpy 2.0 (its version and its warning) the deprecation is an error in the student's
@@ -30,7 +30,7 @@ import pytest
 
 import gallery.lab3_cnn_numpy as lab3_gallery
 from autograder.requirements import oldest_numpy, pinned_version
-from autograder.checks import dllab_checks
+from autograder.checks import dllab_calls
 from harness import run_question
 
 LAB = "lab3_cnn_numpy"
@@ -46,7 +46,7 @@ NUMPY_2_0_WARNING = ("Conversion of an array with ndim > 0 to a scalar is deprec
 def graders_facts(cases_dir, monkeypatch):
     """The facts beside the tests, as in the grader (they name the grader's numpy)."""
     monkeypatch.setenv("DLLAB_CASES_DIR", str(cases_dir))
-    assert dllab_checks.grader_numpy() == GRADER_NUMPY
+    assert dllab_calls.grader_numpy() == GRADER_NUMPY
 
 
 # --- fast: the public checks under the pinned numpy and under a simulated numpy 2.0 ----------
@@ -81,15 +81,15 @@ def _converts_one_value_array_as_numpy_2_0_does(b):
 
 
 def test_under_numpy_2_0_the_deprecation_fails_the_check_and_says_why(graders_facts, monkeypatch):
-    monkeypatch.setattr(dllab_checks, "_NUMPY_VERSION", "2.0.2")
+    monkeypatch.setattr(dllab_calls, "_NUMPY_VERSION", "2.0.2")
     with pytest.raises(AssertionError) as e:
-        dllab_checks.call(_stores_one_value_array_as_numpy_2_0_does, "conv2d_forward", np.ones(1))
+        dllab_calls.call(_stores_one_value_array_as_numpy_2_0_does, "conv2d_forward", np.ones(1))
     assert str(e.value).startswith(
         "`conv2d_forward` raised ValueError: setting an array element with a sequence: one element was "
         f"given an array of one value; your numpy 2.0.2 only warns about this, the grader's numpy "
         f"{GRADER_NUMPY} refuses it, and so do these checks. Take the number out first")
     with pytest.raises(AssertionError) as e:
-        dllab_checks.call(_converts_one_value_array_as_numpy_2_0_does, "conv_single_step", np.ones(1))
+        dllab_calls.call(_converts_one_value_array_as_numpy_2_0_does, "conv_single_step", np.ones(1))
     assert str(e.value).startswith(
         f"`conv_single_step` raised DeprecationWarning: your numpy 2.0.2 only warns about this; the "
         f"grader runs numpy {GRADER_NUMPY}, and newer numpy refuses what older numpy deprecated, so "
@@ -98,11 +98,11 @@ def test_under_numpy_2_0_the_deprecation_fails_the_check_and_says_why(graders_fa
 
 def test_a_numpy_as_new_as_the_graders_leaves_warnings_as_warnings(graders_facts):
     with pytest.warns(DeprecationWarning):
-        assert dllab_checks.call(_converts_one_value_array_as_numpy_2_0_does, "f", np.ones(1)) == 1.0
+        assert dllab_calls.call(_converts_one_value_array_as_numpy_2_0_does, "f", np.ones(1)) == 1.0
 
 
 def test_a_librarys_own_deprecation_is_not_the_students(graders_facts, monkeypatch):
-    monkeypatch.setattr(dllab_checks, "_NUMPY_VERSION", "2.0.2")
+    monkeypatch.setattr(dllab_calls, "_NUMPY_VERSION", "2.0.2")
     library = {"__name__": "some_library", "warnings": warnings}
     exec("def helper():\n    warnings.warn('old API', DeprecationWarning, stacklevel=1)\n    return 1.0", library)
 
@@ -110,7 +110,7 @@ def test_a_librarys_own_deprecation_is_not_the_students(graders_facts, monkeypat
         return library["helper"]()
 
     with pytest.warns(DeprecationWarning, match="old API"):
-        assert dllab_checks.call(students_function, "f") == 1.0
+        assert dllab_calls.call(students_function, "f") == 1.0
 
 
 def test_the_grading_image_gets_exact_pins_and_a_range_is_refused(monkeypatch):
@@ -125,7 +125,7 @@ def test_the_grading_image_gets_exact_pins_and_a_range_is_refused(monkeypatch):
 
 
 def test_the_oldest_numpy_is_older_than_the_pinned_one():
-    assert dllab_checks._release(oldest_numpy()) < dllab_checks._release(GRADER_NUMPY)
+    assert dllab_calls._release(oldest_numpy()) < dllab_calls._release(GRADER_NUMPY)
 
 
 # --- a notebook graded under numpy 2.0.2 and under the pinned numpy -------------------------

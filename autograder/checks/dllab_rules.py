@@ -10,7 +10,7 @@ cv`), and every name or attribute a function reads is resolved through them, wit
 notebook's functions it calls, and theirs) are read too.
 
 Where the source comes from: in the student's kernel, the cells it has run (IPython's `In`);
-in grading, the judge's copy of the submitted notebook (dllab_checks.Remote's channel); for a
+in grading, the judge's copy of the submitted notebook (dllab_calls.Remote's channel); for a
 function defined in a module (the project's own galleries), that module's source.
 
 What this cannot see, and the notebooks do not state as rules: code built at run time (`exec`,
@@ -22,8 +22,10 @@ import inspect as _inspect
 import sys as _sys
 
 try:  # in the package
+    from . import dllab_calls as _calls
     from . import dllab_checks as _checks
 except ImportError:  # beside the tests
+    import dllab_calls as _calls
     import dllab_checks as _checks
 
 
@@ -153,7 +155,7 @@ def _module_cells(fn):
 
 def source_cells(fn):
     """The source in which `fn` is defined, as a list of cells."""
-    channel = getattr(fn, "channel", None) if isinstance(fn, _checks.Remote) else None
+    channel = getattr(fn, "channel", None) if isinstance(fn, _calls.Remote) else None
     if channel is not None:
         return list(getattr(channel, "notebook_cells", None) or [])
     cells = _kernel_cells()
@@ -174,7 +176,7 @@ def assert_follows_rules(fn, name, lab):
     # a function defined under another name (`conv1d = mine` in a notebook, or in a module)
     start = name
     own = getattr(fn, "__name__", "")
-    if not isinstance(fn, _checks.Remote) and own.isidentifier() and own != name:
+    if not isinstance(fn, _calls.Remote) and own.isidentifier() and own != name:
         cells = cells + [f"{name} = {own}"]
     problems = []
     for rule in rules:

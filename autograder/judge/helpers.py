@@ -24,8 +24,9 @@ import json
 from pathlib import Path
 
 try:  # in the package
-    from ..checks import dllab_checks, dllab_wire
+    from ..checks import dllab_calls, dllab_checks, dllab_wire
 except ImportError:  # beside dllab_runner.py in the zip
+    import dllab_calls
     import dllab_checks
     import dllab_wire
 
@@ -88,14 +89,14 @@ class Helpers:
 
             def traced(*a, _helper=helper, _real=real, **k):
                 out = _real(*a, **k)
-                calls.setdefault(self.key(_helper, a, k), (_helper, dllab_checks._copy(list(a)),
-                                                           dllab_checks._copy(dict(k)), dllab_wire.encode(out)))
+                calls.setdefault(self.key(_helper, a, k), (_helper, dllab_calls._copy(list(a)),
+                                                           dllab_calls._copy(dict(k)), dllab_wire.encode(out)))
                 return out
 
             saved[helper] = module.__dict__.get(helper)
             module.__dict__[helper] = traced
         try:
-            getattr(module, composite)(*dllab_checks._copy(list(args)), **dllab_checks._copy(dict(kwargs)))
+            getattr(module, composite)(*dllab_calls._copy(list(args)), **dllab_calls._copy(dict(kwargs)))
         except Exception:  # the inputs of a failing case may be ones a correct function refuses
             pass
         finally:

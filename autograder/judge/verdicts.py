@@ -4,7 +4,7 @@ The student's notebook runs in its kernel, on the other side of the sandbox (iso
 and ends with a cell that answers requests (kernel/dllab_kernel.py). The judge listens on a Unix
 socket in the grading folder, and runs every test file of the zip with otter, as the
 student's `grader.check` does, except that each of the notebook's functions is a stand-in
-(dllab_checks.Remote): calling it sends the inputs to the kernel and returns what the
+(dllab_calls.Remote): calling it sends the inputs to the kernel and returns what the
 student's function returned there, as plain data (dllab_wire). The expected answers, the
 hidden inputs not yet asked for and the test code never leave this process; the student's
 side only ever sees the inputs of the calls it answers.
@@ -22,9 +22,10 @@ import time
 from pathlib import Path
 
 try:  # in the package
-    from ..checks import dllab_checks, dllab_copies, dllab_wire
+    from ..checks import dllab_calls, dllab_checks, dllab_copies, dllab_wire
     from . import helpers as judge_helpers
 except ImportError:  # beside dllab_runner.py in the zip
+    import dllab_calls
     import dllab_checks
     import dllab_copies
     import dllab_helpers as judge_helpers
@@ -109,7 +110,7 @@ class Channel:
             raise dllab_wire.ChannelClosed(self.closed)
 
     def call(self, fn: str, name: str, args, kwargs: dict, case):
-        """`fn(*args, **kwargs)` in the kernel, as dllab_checks.call makes it there."""
+        """`fn(*args, **kwargs)` in the kernel, as dllab_calls.call makes it there."""
         request = {"op": "call", "fn": fn, "name": name, "case": case,
                    "args": [dllab_wire.encode(a, model=_model_in) for a in args],
                    "kwargs": {k: dllab_wire.encode(v, model=_model_in) for k, v in kwargs.items()}}
@@ -126,7 +127,7 @@ class Channel:
             raise AssertionError(str(answer["raised"]))
         if "out" not in answer:
             raise AssertionError(f"`{name}`: the notebook gave no answer ({str(answer.get('error'))[:300]})")
-        label = dllab_checks.call_label(name, kwargs) if not args else name
+        label = dllab_calls.call_label(name, kwargs) if not args else name
         out = dllab_wire.decode(answer["out"], model=lambda spec: dllab_copies.model_from_spec(spec, label))
         if isinstance(out, dllab_copies.RefusedModel):
             raise AssertionError(out.why)
@@ -167,7 +168,7 @@ def _environment(channel: Channel, names: list[str]) -> dict:
     for name in names:
         data = answer.get(name)
         if type(data) is dict and data.get("$function") is True:
-            env[name] = dllab_checks.Remote(name, channel)
+            env[name] = dllab_calls.Remote(name, channel)
         else:
             env[name] = dllab_wire.decode(data, model=lambda spec, n=name: dllab_copies.model_from_spec(spec, n))
     return env

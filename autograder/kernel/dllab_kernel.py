@@ -16,9 +16,9 @@ import sys
 import numpy as np
 
 try:  # in the package
-    from ..checks import dllab_checks, dllab_copies, dllab_wire
+    from ..checks import dllab_calls, dllab_copies, dllab_wire
 except ImportError:  # beside the notebook, as the zip puts it
-    import dllab_checks
+    import dllab_calls
     import dllab_copies
     import dllab_wire
 
@@ -86,7 +86,7 @@ def _answer_call(sock, env, request, index):
     saved = {h: env.get(h, missing) for h in helpers}
     env.update({h: _ask_the_judge(sock, h) for h in helpers})
     try:
-        out = dllab_checks.call(env.get(request["fn"]), name, *args, case=label, **kwargs)
+        out = dllab_calls.call(env.get(request["fn"]), name, *args, case=label, **kwargs)
     except AssertionError as e:
         return {"raised": str(e)}
     finally:
@@ -96,7 +96,7 @@ def _answer_call(sock, env, request, index):
             else:
                 env[helper] = value
     # a builder's model is named as the tests name the call
-    model_name = dllab_checks.call_label(name, kwargs) if not args else name
+    model_name = dllab_calls.call_label(name, kwargs) if not args else name
     answer = {"out": dllab_wire.encode(out, model=lambda v: dllab_copies.model_spec(v, model_name))}
     # a model the tests handed in may have been trained: its weights go back
     trained = {}
