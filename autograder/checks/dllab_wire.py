@@ -9,7 +9,7 @@ weights (the judge rebuilds it from Keras' own classes); anything else as its ty
 
 Both sides ship this file (the zip puts it beside the notebook and beside the runner). It
 uses the standard library and numpy; models are encoded and rebuilt by functions the caller
-passes in (`dllab_checks.model_spec` in the kernel, `dllab_checks.model_from_spec` in the
+passes in (`dllab_copies.model_spec` in the kernel, `dllab_copies.model_from_spec` in the
 judge), so that this file needs no Keras.
 """
 
