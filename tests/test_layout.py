@@ -78,6 +78,16 @@ def test_the_tests_helpers_use_nothing_but_numpy_and_keras(path):
     assert not extra, f"{_id(path)} imports {sorted(extra)}"
 
 
+# "no module over ~400 lines" (the developers' guide): what a teaching assistant reads in one sitting
+MAX_LINES = 450
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=_id)
+def test_no_module_is_too_long_to_read(path):
+    lines = len(path.read_text().splitlines())
+    assert lines <= MAX_LINES, f"{_id(path)} has {lines} lines: split it by what its parts do"
+
+
 def test_every_module_is_in_a_place():
     """A new module of the package goes in one of the folders above or is the instructor's."""
     folders = {p.name for p in PACKAGE.iterdir() if p.is_dir() and not p.name.startswith("__")}
