@@ -31,6 +31,7 @@ class CheckReport:
     notebook: Path
     questions: dict = field(default_factory=dict)   # name -> result dict
     errors: list = field(default_factory=list)      # cell errors, timeouts, a dead kernel
+    cells: list = field(default_factory=list)       # the notebook's code cells as they ran, outputs included
 
     @property
     def ok(self) -> bool:
@@ -105,6 +106,7 @@ def check_notebook(path: Path, timeout: float | None = None, with_export: bool =
             kernel_log.close()
         shutil.rmtree(tmp, ignore_errors=True)
     report.errors += _cell_errors(nb.cells[:-1])
+    report.cells = [c for c in nb.cells[:-1] if c.cell_type == "code"]
     for out in nb.cells[-1].get("outputs", []):
         text = out.get("text", "")
         if MARKER in text:

@@ -154,14 +154,18 @@ def _directive(cell, prefix):
     return cell.source.splitlines()[0][len(prefix):]
 
 
+def uses_keras(lab: Lab) -> bool:
+    """Whether the lab's solution or template imports keras (or tensorflow)."""
+    code = lab.solution_file.read_text() + "\n".join(
+        c.source for c in nbformat.read(lab.template, as_version=4).cells if c.cell_type == "code")
+    return re.search(r"^\s*(import|from)\s+(keras|tensorflow)\b", code, re.M) is not None
+
+
 def compared_versions(lab: Lab) -> dict[str, str]:
     """The grader's versions the setup cell compares the student's with: numpy and otter, and
     Keras and TensorFlow (Keras' backend) where the lab imports keras. A numpy lab says nothing
     about TensorFlow: its student need not care."""
-    code = lab.solution_file.read_text() + "\n".join(
-        c.source for c in nbformat.read(lab.template, as_version=4).cells if c.cell_type == "code")
-    uses_keras = re.search(r"^\s*(import|from)\s+(keras|tensorflow)\b", code, re.M) is not None
-    return grader_versions(("numpy", "keras", "tensorflow", "otter") if uses_keras else ("numpy", "otter"))
+    return grader_versions(("numpy", "keras", "tensorflow", "otter") if uses_keras(lab) else ("numpy", "otter"))
 
 
 def render(lab: Lab, public_tests: Path, facts: Path, solution: bool) -> nbformat.NotebookNode:
@@ -189,7 +193,9 @@ def render(lab: Lab, public_tests: Path, facts: Path, solution: bool) -> nbforma
 
     setup = nbformat.v4.new_code_cell(cell_source(
         "setup", OTTER_REQUIREMENT=requirement("otter-grader"), GRADER_VERSIONS=compared_versions(lab),
-        PUBLIC_CHECKS=public_checks_blob(public_tests, facts)).rstrip())
+        PUBLIC_CHECKS=public_checks_blob(public_tests, facts),
+        # Keras loaded by the setup cell, its backend's start-up notices left out (cells/setup.py)
+        QUIET_IMPORTS=["keras"] if uses_keras(lab) else []).rstrip())
     hide_source(setup, SETUP_TITLE)  # a line of 30,000 characters of base64 below its title
     first_code = next((i for i, c in enumerate(cells) if c.cell_type == "code"), len(cells))
     cells.insert(first_code, setup)

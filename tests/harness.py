@@ -4,8 +4,10 @@ The galleries and the reference suite use this: the namespace is the reference s
 with one or more functions replaced by a wrong (or an alternative correct) implementation.
 """
 
+import contextlib
 import inspect
 import os
+import re
 import socket
 import sys
 import threading
@@ -161,3 +163,39 @@ def run_like_gradescope(zip_path, submission_files: dict, root, grading=None, en
     subprocess.run(["bash", str(root / "source" / "run_autograder")], env=run_env,
                    stdin=subprocess.DEVNULL, capture_output=True, timeout=3600)
     return json.loads((root / "results" / "results.json").read_text())
+
+
+# --- notebooks run as in Jupyter ---------------------------------------------------------------
+
+# A warning on stdout: Python's logging (TensorFlow's "WARNING:tensorflow:...") or `warnings`.
+WARNING_LINE = re.compile(r"^(WARNING|ERROR|CRITICAL):\S|\b\w*Warning: ", re.M)
+
+
+@contextlib.contextmanager
+def as_in_jupyter():
+    """The kernels started in the block see what a student's Jupyter gives them. They inherit
+    this process's environment, less two variables: TF_CPP_MIN_LOG_LEVEL (a shell's or the
+    course's commands' quiet setting), and PYTEST_CURRENT_TEST, with which ipykernel stops
+    showing what is written to file descriptors 1 and 2 (TensorFlow's C++ log) under the cell."""
+    saved = {name: os.environ.pop(name) for name in ("PYTEST_CURRENT_TEST", "TF_CPP_MIN_LOG_LEVEL")
+             if name in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+
+
+def first_line(cell) -> str:
+    return cell.source.splitlines()[0] if cell.source else ""
+
+
+def noise_in(cells) -> list[str]:
+    """Every stderr output and every warning on stdout, named by its cell's first line."""
+    found = []
+    for cell in cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") != "stream":
+                continue
+            if out["name"] == "stderr" or WARNING_LINE.search(out["text"]):
+                found.append(f"`{first_line(cell)}` printed on {out['name']}: {out['text'][:500]}")
+    return found

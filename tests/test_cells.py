@@ -92,6 +92,39 @@ def test_setup_names_each_version_that_differs_and_what_it_may_change(tmp_path):
     assert "6.0.0 in the grader: the checks may behave differently (`pip install otter-grader==7.0.0`" in out
 
 
+def test_setup_of_a_keras_lab_imports_it_leaving_out_only_the_libraries_notices(tmp_path, monkeypatch):
+    """TensorFlow's C++ libraries write notices to file descriptor 2 while they load, which
+    Jupyter shows in red under the cell: the setup cell imports what QUIET_IMPORTS names with
+    those left out, and shows whatever else was written meanwhile."""
+    (tmp_path / "noisy.py").write_text(
+        "import os, sys\n"
+        "os.write(2, b'WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\\n')\n"
+        "os.write(2, b'I0000 00:00:1796620006.530082   15997 port.cc:153] oneDNN custom operations are on.\\n')\n"
+        "os.write(2, b'I0000 00:00:1796620006.563708   15997 cpu_feature_guard.cc:227] This TensorFlow binary"
+        " is optimized\\n')\n"
+        "os.write(2, b'To enable the following instructions: AVX2 FMA, in other operations, rebuild TensorFlow"
+        " with the appropriate compiler flags.\\n')\n"
+        "os.write(2, b'E0000 00:00:1796620007.000001   15997 op_kernel.cc:1] an error of the library\\n')\n"
+        "print('a line of Python', file=sys.stderr)\n")
+    blob = base64.b64encode(_empty_zip()).decode()
+    monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)  # as in a student's Jupyter
+
+    def setup(modules):
+        return cell_source("setup", OTTER_REQUIREMENT="otter-grader==7.0.0", PUBLIC_CHECKS=blob,
+                           QUIET_IMPORTS=modules)
+
+    env_check = "import os, sys\nprint('noisy' in sys.modules, os.environ.get('TF_CPP_MIN_LOG_LEVEL'))"
+    proc = _run(setup(["noisy"]), tmp_path, env_check)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == ["True", "3"]  # set before the import: TensorFlow reads it then
+    assert proc.stderr == ("E0000 00:00:1796620007.000001   15997 op_kernel.cc:1] an error of the library\n"
+                           "a line of Python\n")
+    proc = _run(setup(["no_such_module"]), tmp_path, "print('ran on')")  # the lab's own import says so
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "ran on\n", "")
+    proc = _run(setup([]), tmp_path, env_check)  # a numpy lab imports nothing and sets nothing
+    assert proc.stdout.split() == ["False", "None"]
+
+
 def test_budget_cell_holds_the_lab_toml_constants():
     from autograder.labs import Lab
     from autograder.notebooks import budget_source

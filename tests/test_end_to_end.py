@@ -23,7 +23,7 @@ from autograder.grade import Submission, grade_one
 from autograder.labs import ROOT, all_labs
 from autograder.stubs import body_lines
 from autograder.judge.results import GRADED
-from harness import run_like_gradescope
+from harness import as_in_jupyter, noise_in, run_like_gradescope
 
 LABS = [lab.name for lab in all_labs()]
 TRAINING_LABS = {"lab1_regression", "lab2_classification", "lab4_cnn_keras", "lab5_rnn"}
@@ -54,8 +54,10 @@ def test_solution_scores_full_marks_through_the_zip_as_gradescope_runs_it(lab, t
 
 def test_student_notebook_runs_to_the_end_and_scores_zero(lab, tmp_path):
     student = lab.dist(lab.out_root) / "student" / f"{lab.name}.ipynb"
-    report = check_notebook(student, with_export=True)  # the Submit cell too
+    with as_in_jupyter():
+        report = check_notebook(student, with_export=True)  # the Submit cell too
     assert not report.errors, report.errors
+    assert not noise_in(report.cells), "\n".join(noise_in(report.cells))  # red text: none of it the student's
     assert set(report.questions) == set(lab.questions())
     # graded as an instructor does it: the command line, in a process of its own
     proc = subprocess.run(
