@@ -2,6 +2,7 @@
 bonus, the setup cell and the data loader collapsed in Jupyter and Colab, and no word of the
 course's infrastructure or of lectures the notebook does not ship with."""
 
+import json
 import re
 import tempfile
 from pathlib import Path
@@ -103,3 +104,12 @@ def test_a_template_whose_marks_do_not_match_the_questions_stops_the_build(old, 
         cell.source = cell.source.replace(old, new)
     with pytest.raises(TemplateError, match=says):
         mark_points(lab, cells)
+
+
+@pytest.mark.parametrize("lab", LABS, ids=lambda lab: lab.name)
+def test_every_template_cell_has_an_id(lab):
+    """nbformat warns on every read of a cell without an id (and will refuse it); a warning would
+    reach the instructor's `dllab build` output and every student's kernel log."""
+    cells = json.loads(lab.template.read_text())["cells"]
+    missing = [i for i, cell in enumerate(cells) if "id" not in cell]
+    assert not missing, f"{lab.template}: cells {missing} have no id"
