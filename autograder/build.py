@@ -15,7 +15,8 @@ import nbformat
 
 from .cases import write_cases
 from .kernel import dllab_data
-from .labs import CHECKS, DIST, JUDGE, KERNEL, Lab, otter_config
+from .labs import Lab, otter_config
+from .paths import CHECKS, DIST, JUDGE, KERNEL
 from .notebooks import public_names, render
 from .requirements import grading_requirements
 

@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 from .errors import DataUnavailableError, NotebookError, UnknownLab, UsageError
-from .labs import DIST, all_labs, get_lab
+from .labs import all_labs, get_lab
+from .paths import DIST
 
 EXIT_CODES = """\
 exit codes:

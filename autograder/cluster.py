@@ -2,7 +2,7 @@
 
 Each grading is one task. It carries the autograder zip's bytes and the notebook's bytes (no
 shared file system is assumed) and returns the result as data. The worker grades exactly as
-`dllab grade` does on one machine: grade.grade_one runs the zip's own runner, in the sandbox
+`dllab grade` does on one machine: grading.grade_one runs the zip's own runner, in the sandbox
 the worker's machine allows. A task asks for the lab's memory and CPUs (its Gradescope
 settings) as Dask resources, so a worker that declares `--resources "memory=16e9 cores=4"`
 runs as many gradings at once as those allow.
@@ -25,6 +25,7 @@ from concurrent.futures import CancelledError
 from pathlib import Path
 
 from .errors import UsageError
+from .grading import Submission, grade_one, grading_env
 from .judge.results import finish
 
 log = logging.getLogger(__name__)
@@ -39,8 +40,6 @@ class ClusterLost(UsageError):
 def grade_task(sub_id: str, file_name: str, notebook: bytes, zip_bytes: bytes, facts: dict,
                timeout: float, cell_timeout: float, memory_gb: float | None, isolation_name: str) -> dict:
     """On a worker: one grading, from bytes, as `dllab grade` grades on one machine."""
-    from .grade import Submission, grade_one, grading_env  # the worker's own copy of the package
-
     with tempfile.TemporaryDirectory(prefix="dllab-task-") as tmp:
         notebook_path = Path(tmp) / Path(file_name).name
         notebook_path.write_bytes(notebook)

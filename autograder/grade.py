@@ -23,40 +23,31 @@ import io
 import json
 import logging
 import os
-import subprocess
-import sys
-import tempfile
 import threading
-import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import psutil
+from tqdm import tqdm
+from tqdm.contrib.logging import logging_redirect_tqdm
 
 from . import cluster, lms, roster
 from .errors import UsageError
+from .grading import Submission, grade_one, grading_env, grading_limits, usable_cores
 from .late import LatePolicy
+from .report import write_summary
 from .labs import Lab
 from .judge import isolation
-from .judge.results import CRASHED, GRADED, feedback_markdown, finish
+from .judge.results import GRADED, feedback_markdown, finish
 from .students import student_rows, write_students
 
 log = logging.getLogger(__name__)
 
-MAX_LOG = 20_000  # characters of a failed runner's output kept for its reason
 OWNER_FILE = "dllab-grade.json"  # names the lab an output folder belongs to
 PENDING = "pending"  # a row being graded again: its earlier result is no longer current
 # What the batch chose, handed to each grading's runner (DLLAB_ISOLATION).
 ISOLATION_NAMES = {isolation.BWRAP: "bwrap", isolation.USER: "user", isolation.NONE: "none"}
-
-
-@dataclass
-class Submission:
-    id: str         # unique within the batch; names the feedback and result files
-    path: Path
-    root: Path | None = None  # the file or folder named on the command line that holds it
 
 
 @dataclass
@@ -183,83 +174,6 @@ def load_results(out: Path) -> dict[str, dict]:
     return results
 
 
-# --- grading one submission ------------------------------------------------------------------
-
-def _kill_tree(proc: subprocess.Popen):
-    try:
-        parent = psutil.Process(proc.pid)
-        procs = parent.children(recursive=True) + [parent]
-    except psutil.NoSuchProcess:
-        return
-    for p in procs:
-        try:
-            p.kill()
-        except psutil.NoSuchProcess:
-            pass
-    psutil.wait_procs(procs, timeout=10)
-
-
-# Beyond the runner's own deadline: only a runner that itself hangs is killed from here.
-RUNNER_GRACE = 120
-# The judge's files in the zip, run as they are: `grade` and Gradescope run the same code.
-RUNNER_FILES = ("dllab_runner.py", "dllab_isolation.py", "dllab_verdicts.py", "dllab_helpers.py", "dllab_results.py",
-                "dllab_submission.py", "dllab_calls.py", "dllab_checks.py",
-                "dllab_keras.py", "dllab_copies.py", "dllab_rules.py", "dllab_wire.py", "dllab_guard.py")
-
-
-def usable_cores() -> int:
-    """The cores this process may run on (a container's or taskset's limit, not the host's)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def grading_env(jobs: int, environ: dict | None = None) -> dict:
-    """The environment of one grading when `jobs` gradings share the machine.
-
-    PyTorch's CPU kernels start one OpenMP thread per core and spin while they wait for each
-    other; with more threads than cores they stall each other. Measured on 2 cores with two
-    other processes busy: one epoch of lab 5's LSTM took 47 s with PyTorch's default threads
-    and 16 s with one thread (7 s alone), with the same weights. So each grading's kernel gets
-    an equal share of the cores, unless the instructor has set OMP_NUM_THREADS. TensorFlow and
-    JAX keep their own thread pools, which did not stall in the same trial.
-    """
-    env = dict(os.environ if environ is None else environ)
-    env.setdefault("OMP_NUM_THREADS", str(max(1, usable_cores() // max(1, jobs))))
-    return env
-
-
-def grade_one(sub: Submission, zip_path: Path, facts: dict, timeout: float, cell_timeout: float,
-              memory_gb: float | None = None, env: dict | None = None) -> dict:
-    """The result of one submission, from the grading runner that the zip ships (the same
-    files it runs on Gradescope); never raises for the submission's faults."""
-    start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix=f"dllab-grade-{sub.id[:20]}-") as tmp:
-        out_json = Path(tmp) / "result.json"  # the judge's: the student's side never sees this folder
-        log_path = Path(tmp) / "run.log"
-        with zipfile.ZipFile(zip_path) as z:
-            for name in RUNNER_FILES:
-                z.extract(name, tmp)
-        cmd = [sys.executable, str(Path(tmp) / "dllab_runner.py"), "local", str(zip_path), str(sub.path),
-               str(out_json), str(cell_timeout), str(timeout), str(memory_gb or 0)]
-        with open(log_path, "wb") as log:
-            proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                    env=env)
-            try:
-                proc.wait(timeout=timeout + RUNNER_GRACE)
-            except subprocess.TimeoutExpired:
-                _kill_tree(proc)
-        if out_json.exists():
-            result = json.loads(out_json.read_text())
-        else:
-            tail = log_path.read_text(errors="replace")[-MAX_LOG:].strip().splitlines()
-            result = {"status": CRASHED, "questions": {},
-                      "reason": f"the grading runner failed: {tail[-1][:300] if tail else 'no output'}"}
-    result.update(id=sub.id, file=str(sub.path), seconds=round(time.perf_counter() - start, 2))
-    return finish(result, facts)
-
-
 # --- writing the gradebook and feedback ----------------------------------------------------
 
 def _atomic_write(path: Path, text: str):
@@ -296,14 +210,20 @@ def write_gradebook(out: Path, results: list[dict], questions: list[str], autogr
 
 # --- the batch -----------------------------------------------------------------------------
 
-def grading_limits(lab: Lab, timeout: float | None = None, cell_timeout: float | None = None) -> dict:
-    """One grading's limits: lab.toml's [grading], or the instructor's --timeout and --cell-timeout."""
-    limits = lab.grading
-    timeout = timeout or limits["timeout"]
-    # a cell running past cell_timeout is interrupted and grading goes on with the next one;
-    # the whole submission is stopped at `timeout`
-    return {"timeout": timeout, "cell_timeout": min(cell_timeout or limits["cell_timeout"], timeout),
-            "memory_gb": limits.get("memory_limit_gb")}
+def _isolation_for(isolated: bool, scheduler: str | None) -> str:
+    """The sandbox each grading's runner makes (DLLAB_ISOLATION); UsageError where none can be."""
+    if scheduler:
+        # each worker makes the strongest sandbox its own machine allows, as `grade` does here
+        name = os.environ.get("DLLAB_ISOLATION", "auto") if isolated else "none"
+        log.info("isolation: chosen by each worker of %s (%s)", scheduler, name)
+        return name
+    try:
+        iso = isolation.choose(None if isolated else "none")
+    except isolation.IsolationUnavailable as e:
+        raise UsageError(str(e))
+    log.info("isolation: %s", iso.kind if iso.kind != isolation.NONE else
+             "none (--no-isolation): the notebooks run as you, and every row says so")
+    return ISOLATION_NAMES[iso.kind]
 
 
 def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = None,
@@ -314,12 +234,10 @@ def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = 
     """Grade every submission found in `paths` into `out`; `progress` shows a bar on stderr.
 
     `isolated=False` (--no-isolation) grades without a sandbox where none can be made; every
-    row then says so. Otherwise no sandbox is a UsageError, before anything is graded.
+    row then says so. Otherwise no sandbox is a UsageError, before anything is graded (and not
+    asked for when every result in `out` is current).
     `scheduler` (tcp://HOST:8786) grades on a Dask cluster instead (cluster.py); each worker
     grades in the sandbox its own machine allows."""
-    from tqdm import tqdm
-    from tqdm.contrib.logging import logging_redirect_tqdm
-
     zip_path = zip_path or lab.zip_path()
     if not zip_path.exists():
         raise FileNotFoundError(f"{zip_path} not found: run `dllab build {lab.name}`")
@@ -327,18 +245,6 @@ def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = 
     timeout, cell_timeout, memory_gb = limits["timeout"], limits["cell_timeout"], limits["memory_gb"]
     jobs = jobs or usable_cores()
     env = grading_env(jobs)
-    if scheduler:
-        # each worker makes the strongest sandbox its own machine allows, as `grade` does here
-        env["DLLAB_ISOLATION"] = os.environ.get("DLLAB_ISOLATION", "auto") if isolated else "none"
-        log.info("isolation: chosen by each worker of %s (%s)", scheduler, env["DLLAB_ISOLATION"])
-    else:
-        try:
-            iso = isolation.choose(None if isolated else "none")
-        except isolation.IsolationUnavailable as e:
-            raise UsageError(str(e))
-        env["DLLAB_ISOLATION"] = ISOLATION_NAMES[iso.kind]
-        log.info("isolation: %s", iso.kind if iso.kind != isolation.NONE else
-                 "none (--no-isolation): the notebooks run as you, and every row says so")
     backend = env.get("KERAS_BACKEND", "tensorflow")
     if backend != "tensorflow":
         # the limits were measured on the grading image's TensorFlow; lab 4's CIFAR training
@@ -361,7 +267,7 @@ def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = 
         log.warning("warning: %s", d)
     digest = file_digest(zip_path)
     results = load_results(out)  # every row of the folder, graded now or before
-    todo = []
+    todo, again = [], {}
     for sub in subs:
         key = grading_key(lab.name, sub.path, digest)
         previous = results.get(sub.id)
@@ -371,15 +277,21 @@ def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = 
             previous.update(origin=origin_of(sub), file=str(sub.path))
             continue
         if previous:
-            why = why or "--force"
-            summary.regraded[sub.id] = why
+            again[sub.id] = why or "--force"
+        todo.append((sub, key))
+    if todo:
+        # only when something is to be graded: collecting finished rows (Kubernetes' volume,
+        # an interrupted batch) needs no sandbox; and before any earlier result is set aside
+        env["DLLAB_ISOLATION"] = _isolation_for(isolated, scheduler)
+    for sub, _ in todo:
+        if sub.id in again:
+            why = summary.regraded[sub.id] = again[sub.id]
             log.info("%s: graded again (%s)", sub.id, why)
             # until the new result is on disk the row says so, never the old score
             (out / "results" / f"{sub.id}.json").unlink(missing_ok=True)
             (out / "feedback" / f"{sub.id}.md").unlink(missing_ok=True)
             results[sub.id] = finish({"id": sub.id, "file": str(sub.path), "status": PENDING, "questions": {},
                                       "reason": f"being graded again ({why})"}, facts)
-        todo.append((sub, key))
 
     lock = threading.Lock()
     bar = tqdm(total=len(todo), unit="submission", disable=not progress or not todo)
@@ -411,7 +323,6 @@ def grade_batch(lab: Lab, paths: list[Path], out: Path, zip_path: Path | None = 
                 sub, key = futures[fut]
                 record(dict(fut.result(), origin=origin_of(sub)), key)
 
-    from .report import write_summary
     write_summary(out, list(results.values()), questions,
                   {q: info["points"] for q, info in facts["questions"].items()})
     rows, unmatched = student_rows(list(results.values()), facts, students, klass.roster_key, policy)

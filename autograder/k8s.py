@@ -5,7 +5,7 @@ collects the pods' results into the usual gradebook.
 Why it is built this way:
 - One pod per submission, its index naming the submission (completionMode Indexed: Kubernetes
   gives each pod JOB_COMPLETION_INDEX). Each pod runs `python -m autograder.k8s ZIP VOLUME`
-  (grade_pod below): grade.grade_one, the zip's own runner, exactly as `dllab grade` runs it for
+  (grade_pod below): grading.grade_one, the zip's own runner, exactly as `dllab grade` runs it for
   one submission, and the result written by grade.save_result with grade.grading_key, into the
   folder `dllab grade --out` reads. Collecting is `dllab grade` itself: every result is current,
   so it grades nothing again and writes the gradebook, students.csv and the summary. No second
@@ -50,11 +50,12 @@ from pathlib import Path
 import yaml
 
 from .errors import UsageError
-from .grade import (ISOLATION_NAMES, Submission, claim_output, collect, file_digest, grade_one, grading_env,
-                    grading_key, grading_limits, origin_of, save_result)
+from .grade import ISOLATION_NAMES, claim_output, collect, file_digest, grading_key, origin_of, save_result
+from .grading import Submission, grade_one, grading_env, grading_limits
 from .judge import isolation
 from .judge.results import CRASHED, finish
-from .labs import ROOT, Lab
+from .labs import Lab
+from .paths import ROOT
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ FROM {base}
 ADD source /autograder/source
 RUN apt-get update && bash /autograder/source/setup.sh && apt-get clean && rm -rf /var/lib/apt/lists/*
 # The course's package in that environment: each pod runs `python -m autograder.k8s`, which grades
-# with grade.grade_one and the zip's own runner, as `dllab grade` does on one machine.
+# with grading.grade_one and the zip's own runner, as `dllab grade` does on one machine.
 ENV PATH=/root/miniforge3/envs/otter-env/bin:$PATH
 COPY dllab /tmp/dllab
 RUN python -m pip install --no-cache-dir /tmp/dllab && rm -rf /tmp/dllab

@@ -16,18 +16,8 @@ from functools import cached_property
 from pathlib import Path
 
 from .errors import UnknownLab
-
-# The package lives at the top of the repository, beside the labs it builds (install it with
-# `pip install -e .`: the labs are the repository's, not the package's).
-ROOT = Path(__file__).resolve().parent.parent
-ASSIGNMENTS = ROOT / "assignments"
-SOLUTIONS = ROOT / "solutions"
-PACKAGE = Path(__file__).resolve().parent
-CHECKS = PACKAGE / "checks"   # the tests' helpers: wherever the tests run
-KERNEL = PACKAGE / "kernel"   # what runs in the student's kernel
-JUDGE = PACKAGE / "judge"     # what grades: the runner, its sandbox, the tests' judge
-DIST = ROOT / "dist"
-OTTER_CONFIG = ROOT / "otter_config.json"
+from .paths import ASSIGNMENTS, DIST, OTTER_CONFIG, SOLUTIONS
+from .requirements import grader_versions
 
 STUB_DIRECTIVE = "# STUB:"
 
@@ -114,7 +104,7 @@ class Lab:
         tests read thresholds through `dllab_checks.lab_facts(lab)`, the runner reads questions,
         points and limits; `dllab_calls.call` reads the grader's numpy version. Nothing here is
         secret: the student's public checks get it too."""
-        from .requirements import grader_versions
+        # imported here, not above: the tests' helpers bring otter (0.8 s) into every command
         from .testfiles import question_points
 
         points = question_points(self)

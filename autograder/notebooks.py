@@ -21,7 +21,8 @@ from pathlib import Path
 import nbformat
 
 from .kernel.cells import cell_source
-from .labs import CHECKS, KERNEL, STUB_DIRECTIVE, Lab
+from .labs import STUB_DIRECTIVE, Lab
+from .paths import CHECKS, KERNEL
 from .requirements import grader_versions, requirement
 from .stubs import function_source
 from .testfiles import question_points

@@ -10,7 +10,7 @@ import tomllib
 
 from packaging.requirements import Requirement
 
-from .labs import ROOT
+from .paths import ROOT
 
 PYPROJECT = ROOT / "pyproject.toml"
 # Gradescope's autograder image is Ubuntu: environment markers are evaluated for Linux.

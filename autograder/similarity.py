@@ -40,20 +40,29 @@ longer submission.
 import ast
 import csv
 import functools
-import math
-import io
 import json
 import logging
+import math
 import re
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
+from .build import write_tests
+from .cases import write_facts
+from .fingerprints import (boilerplate_hashes, cell_code, code_tokens, compare, fingerprint, graded_functions,
+                           student_code)
+from .grade import collect
+from .judge.submission import NotebookError, notebook_from, read_notebook
+from .labs import lab_of_notebook
+from .notebooks import render
+from .similarity_html import write_html
+
 log = logging.getLogger(__name__)
 
-NOISE = 25          # copydetect's default noise threshold (characters of filtered code)
-WINDOW = 1          # every k-gram is a fingerprint: deterministic across runs (see above)
 DETAILED_PAIRS = 10  # pairs shown side by side in the HTML report, from the most similar
 LISTED_PAIRS = 100   # pairs listed in the HTML report's table (the CSV has every pair)
 COMMON_SHARE = 0.2   # code in more than this share of the class counts as common (MOSS's -m)
@@ -89,43 +98,6 @@ class Pair:
 
 # --- what a notebook's student wrote ------------------------------------------------------
 
-def _cell_code(source: str) -> str:
-    """A code cell's source without IPython's `%magic` and `!shell` lines (not Python: they
-    would end Pygments' and ast's reading of the cell) and with one newline at the end."""
-    lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def student_code(nb) -> list[str]:
-    """The notebook's code cells as text: markdown, raw cells and outputs are not the code."""
-    return [_cell_code(c.source) for c in nb.cells if c.cell_type == "code" and c.source.strip()]
-
-
-def graded_functions(cells: list[str], names: list[str]) -> dict[str, str]:
-    """The source of each graded function as the notebook last defines it (what the kernel,
-    and so the grader, would call); a function it never defines is absent."""
-    found = {}
-    for cell in cells:
-        try:
-            tree = ast.parse(cell)
-        except SyntaxError:
-            continue
-        lines = cell.splitlines(keepends=True)
-        for node in tree.body:
-            if isinstance(node, ast.FunctionDef) and node.name in names:
-                start = (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1
-                found[node.name] = "".join(lines[start:node.end_lineno])
-    return found
-
-
-def code_tokens(code: str) -> str:
-    """The code as copydetect compares it (names, strings, comments and spacing gone): a stub
-    with its arguments renamed or a comment added is still the stub."""
-    from copydetect.utils import filter_code
-
-    return filter_code(code, "code.py", "python")[0]
-
-
 def case_functions(lab) -> dict:
     """(question, case) -> the graded functions the case calls: otter passes a test case the
     notebook's globals its parameters name (docs/authoring.md)."""
@@ -143,10 +115,6 @@ def starter_cells(lab) -> tuple[str, ...]:
     """The code cells of the lab's student notebook as `dllab build` renders it: rendered here
     from the same sources (template, solutions' stubs, cells/), so that no build is needed and
     the boilerplate cannot lag behind the lab."""
-    from .build import write_tests
-    from .cases import write_facts
-    from .notebooks import render
-
     with tempfile.TemporaryDirectory(prefix=f"dllab-starter-{lab.name}-") as tmp:
         tmp = Path(tmp)
         write_tests(lab, tmp / "tests", tmp / "public_tests")
@@ -160,10 +128,6 @@ def starter_cells(lab) -> tuple[str, ...]:
 def read_class(lab, paths: list[Path]) -> tuple[list[Student], list[str]]:
     """The submissions `grade` would grade, under the same ids; the files that are not
     notebooks of this lab come back as warnings instead."""
-    from .grade import collect
-    from .labs import lab_of_notebook
-    from .judge.submission import NotebookError, notebook_from, read_notebook
-
     for path in paths:
         if not path.exists():
             raise SimilarityError(f"{path}: no such file or folder")
@@ -234,33 +198,6 @@ def read_failures(lab, gradebook: Path, students: list[Student]) -> list[str]:
 
 # --- comparing ----------------------------------------------------------------------------
 
-def fingerprint(code: str, name: str, boilerplate):
-    from copydetect import CodeFingerprint
-
-    return CodeFingerprint(f"{name}.py", NOISE, WINDOW, boilerplate=boilerplate,
-                           language="python", fp=io.StringIO(code))
-
-
-def boilerplate_hashes(cells: list[str]):
-    """Every k-gram hash of the starter code, as copydetect computes boilerplate: the cells
-    joined as `student_code` joins a student's, so k-grams across two cells count too."""
-    import numpy as np
-
-    return np.unique(np.array(list(fingerprint("\n".join(cells), "starter", None).hashes), dtype=np.int64))
-
-
-def compare(fa, fb) -> tuple[float, float, float, tuple]:
-    """(similarity, share of a, share of b, copydetect's slices) of two fingerprints."""
-    from copydetect import compare_files
-
-    if not fa.hashes & fb.hashes:
-        return 0.0, 0.0, 0.0, None
-    _, (share_a, share_b), slices = compare_files(fa, fb)
-    matched = share_a * fa.token_coverage + share_b * fb.token_coverage
-    total = fa.token_coverage + fb.token_coverage
-    return (float(matched / total) if total else 0.0), float(share_a), float(share_b), slices
-
-
 def common_limit(n_students: int, common: int | None = None) -> int:
     """Code found in more submissions than this is common (MOSS's -m)."""
     return common if common is not None else max(2, math.ceil(COMMON_SHARE * n_students))
@@ -268,8 +205,6 @@ def common_limit(n_students: int, common: int | None = None) -> int:
 
 def common_hashes(students: list[Student], boilerplate, limit: int):
     """The k-gram hashes that more than `limit` students' code contains."""
-    import numpy as np
-
     counts = {}
     for s in students:
         for h in set(fingerprint("\n".join(s.code_cells), s.id, boilerplate).hashes):
@@ -280,8 +215,6 @@ def common_hashes(students: list[Student], boilerplate, limit: int):
 def compare_class(students: list[Student], boilerplate, sources: list[Student] = (),
                   common: int | None = None) -> list[Pair]:
     """Every pair of students, with the common code left out; every student with every source."""
-    import numpy as np
-
     limit = common_limit(len(students), common)
     discounted = np.union1d(boilerplate, common_hashes(students, boilerplate, limit))
     for s in students:
@@ -330,15 +263,13 @@ def write_csv(out: Path, pairs: list[Pair]):
 def read_sources(lab, paths: list[Path]) -> list[Student]:
     """Known sources (a notebook, or a .py file of the lab's functions), as students named
     source:<file name>."""
-    from .judge.submission import NotebookError, notebook_from, read_notebook
-
     names, sources = lab.stub_names(), []
     with tempfile.TemporaryDirectory(prefix="dllab-sources-") as tmp:
         for path in paths:
             if not path.is_file():
                 raise SimilarityError(f"--source/--base {path}: no such file")
             if path.suffix == ".py":
-                cells = [_cell_code(path.read_text())]
+                cells = [cell_code(path.read_text())]
             else:
                 try:
                     cells = student_code(read_notebook(notebook_from(path, Path(tmp))))
@@ -379,8 +310,6 @@ def similarity_report(lab, paths: list[Path], out: Path, gradebook: Path | None 
         mark_shared_failures(students, pairs)
     out.mkdir(parents=True, exist_ok=True)
     write_csv(out, pairs)
-    from .similarity_html import write_html
-
     write_html(out / "similarity.html", lab, students + known, pairs, boilerplate, starter,
                detailed=detailed, listed=LISTED_PAIRS, with_gradebook=gradebook is not None,
                common=common_limit(len(students), common))

@@ -10,7 +10,9 @@ import ast
 import html
 import statistics
 
-from .similarity import code_tokens, compare, fingerprint, graded_functions
+from copydetect.utils import highlight_overlap
+
+from .fingerprints import code_tokens, compare, fingerprint, graded_functions
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 1.5em; color: #222; max-width: 1600px; }
@@ -38,8 +40,6 @@ def _e(text) -> str:
 
 
 def _highlighted(code: str, slices) -> str:
-    from copydetect.utils import highlight_overlap
-
     if slices is None or not slices.shape[-1]:
         return _e(code)
     marked, _ = highlight_overlap(code, slices, "<mark>", "</mark>", escape_html=True)

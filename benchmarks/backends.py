@@ -44,7 +44,8 @@ from pathlib import Path
 import nbformat
 import psutil
 
-from autograder.labs import ROOT, Lab
+from autograder.labs import Lab
+from autograder.paths import ROOT
 
 RESULTS = ROOT / "benchmarks" / "results"
 TRAINING_LABS = ("lab1_regression", "lab2_classification", "lab4_cnn_keras", "lab5_rnn")

@@ -25,7 +25,8 @@ import time
 import zipfile
 from pathlib import Path
 
-from autograder.labs import DIST, ROOT, all_labs, get_lab
+from autograder.labs import all_labs, get_lab
+from autograder.paths import DIST, ROOT
 
 CGROUP = Path("/sys/fs/cgroup")
 RESULTS = ROOT / "benchmarks" / "results" / "gradescope.json"

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.labs import ROOT
+from autograder.paths import ROOT
 
 # The training labs' data come from DLLAB_DATA_DIR (or Keras' download), as for every command.
 RESULTS = ROOT / "benchmarks" / "results" / "grading.md"
@@ -56,7 +56,7 @@ def plain_execution(notebook: Path) -> float:
 
 def lab_times(name: str, repeat: int):
     from autograder.build import build
-    from autograder.grade import Submission, grade_one
+    from autograder.grading import Submission, grade_one
     from autograder.labs import get_lab
 
     lab = get_lab(name)

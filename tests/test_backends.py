@@ -13,7 +13,7 @@ import importlib.util
 import nbformat
 import pytest
 
-from autograder.grade import Submission, grade_one
+from autograder.grading import Submission, grade_one
 from autograder.judge.results import GRADED
 
 TRAINING_LABS = ("lab1_regression", "lab2_classification", "lab4_cnn_keras", "lab5_rnn")

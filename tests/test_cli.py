@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from autograder.labs import ROOT
+from autograder.paths import ROOT
 
 HEAVY = ("nbformat", "nbclient", "otter", "tensorflow", "keras")
 

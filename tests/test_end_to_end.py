@@ -19,8 +19,9 @@ import nbformat
 import pytest
 
 from autograder.check import check_notebook
-from autograder.grade import Submission, grade_one
-from autograder.labs import ROOT, all_labs
+from autograder.grading import Submission, grade_one
+from autograder.labs import all_labs
+from autograder.paths import ROOT
 from autograder.stubs import body_lines
 from autograder.judge.results import GRADED
 from harness import as_in_jupyter, noise_in, run_like_gradescope

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from autograder.grade import grade_batch
-from autograder.labs import ROOT
+from autograder.paths import ROOT
 
 LAB = "lab3_cnn_numpy"
 CELL_LIMIT = 20  # seconds for one cell in the batch below
@@ -188,19 +188,19 @@ def test_an_interrupted_batch_loses_no_finished_row(lab, tmp_path):
 def test_parallel_gradings_share_the_cores_among_their_kernels(monkeypatch):
     """PyTorch's OpenMP threads stall each other when gradings outnumber the cores (see
     grading_env); each grading gets cores // jobs threads unless the instructor chose."""
-    from autograder import grade
+    from autograder import grading
 
-    monkeypatch.setattr(grade, "usable_cores", lambda: 8)
-    assert grade.grading_env(2, {})["OMP_NUM_THREADS"] == "4"
-    assert grade.grading_env(8, {})["OMP_NUM_THREADS"] == "1"
-    assert grade.grading_env(16, {})["OMP_NUM_THREADS"] == "1"
-    assert grade.grading_env(1, {"KERAS_BACKEND": "torch"}) == {"KERAS_BACKEND": "torch",
-                                                                 "OMP_NUM_THREADS": "8"}
-    assert grade.grading_env(2, {"OMP_NUM_THREADS": "3"})["OMP_NUM_THREADS"] == "3"
+    monkeypatch.setattr(grading, "usable_cores", lambda: 8)
+    assert grading.grading_env(2, {})["OMP_NUM_THREADS"] == "4"
+    assert grading.grading_env(8, {})["OMP_NUM_THREADS"] == "1"
+    assert grading.grading_env(16, {})["OMP_NUM_THREADS"] == "1"
+    assert grading.grading_env(1, {"KERAS_BACKEND": "torch"}) == {"KERAS_BACKEND": "torch",
+                                                                   "OMP_NUM_THREADS": "8"}
+    assert grading.grading_env(2, {"OMP_NUM_THREADS": "3"})["OMP_NUM_THREADS"] == "3"
 
 
 def test_the_batch_hands_that_environment_to_every_grading(lab, tmp_path, monkeypatch, caplog):
-    from autograder import grade
+    from autograder import grade, grading
 
     seen = []
 
@@ -211,7 +211,7 @@ def test_the_batch_hands_that_environment_to_every_grading(lab, tmp_path, monkey
         return grade.finish(result, facts)
 
     monkeypatch.setattr(grade, "grade_one", fake_grade_one)
-    monkeypatch.setattr(grade, "usable_cores", lambda: 4)
+    monkeypatch.setattr(grading, "usable_cores", lambda: 4)
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     monkeypatch.setenv("KERAS_BACKEND", "jax")
     for name in ("a", "b"):

@@ -206,7 +206,7 @@ def test_grade_gives_the_same_scores_and_messages(gradescope, lab, tmp_path):
 # --- the Autograder Settings each lab states, against what was measured ------------------------
 
 def _measured():
-    from autograder.labs import ROOT
+    from autograder.paths import ROOT
 
     path = ROOT / "benchmarks" / "results" / "gradescope.json"
     return json.loads(path.read_text()) if path.exists() else []

@@ -27,7 +27,7 @@ import pytest
 
 from autograder.judge import isolation
 from autograder.grade import grade_batch
-from autograder.labs import ROOT
+from autograder.paths import ROOT
 from harness import run_like_gradescope
 
 LAB = "lab3_cnn_numpy"
@@ -265,6 +265,16 @@ def test_without_a_sandbox_grade_refuses_unless_asked(lab, tmp_path):
     assert "isolation: none (--no-isolation)" in proc.stderr
     row = next(csv.DictReader(open(tmp_path / "out" / "gradebook.csv")))
     assert row["total"] == "45" and row["reason"].startswith("Not isolated: graded with --no-isolation")
+
+    # rows that are all current need no sandbox: collecting them (a Kubernetes volume) just works
+    proc = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0 and "1 already graded and unchanged" in proc.stderr, proc.stderr
+    # a changed submission needs one: refused, and its earlier result is kept as it was
+    result = (tmp_path / "out" / "results" / "alice.json").read_text()
+    (tmp_path / "alice.ipynb").write_text(nbformat.writes(_solution(lab)) + "\n")
+    proc = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 2 and "bubblewrap cannot make a sandbox here" in proc.stderr, proc.stderr
+    assert (tmp_path / "out" / "results" / "alice.json").read_text() == result
 
 
 LOOKUP = '''

@@ -26,8 +26,10 @@ import yaml
 from autograder import k8s
 from autograder.cli import main
 from autograder.errors import UsageError
-from autograder.grade import _kill_tree, collect, grade_batch
-from autograder.labs import ROOT, all_labs
+from autograder.grade import collect, grade_batch
+from autograder.grading import kill_tree
+from autograder.labs import all_labs
+from autograder.paths import ROOT
 
 LAB = "lab3_cnn_numpy"
 # the oldest Kubernetes the manifests are written for, and the newest whose schemas the package ships
@@ -241,7 +243,7 @@ def test_a_pod_killed_in_the_middle_of_its_grading_leaves_a_row_that_says_so(lab
     while not psutil.Process(pod.pid).children(recursive=True) and time.time() < deadline:
         time.sleep(0.1)  # until the grading runner has started
     time.sleep(1)
-    _kill_tree(pod)
+    kill_tree(pod)
     graded = out / "volume" / k8s.GRADED
     collected = grade_batch(lab, [subs], graded, zip_path=lab.zip_path(lab.out_root), progress=False)
     assert (collected.graded, collected.skipped) == (0, 1)  # kept as it is: not graded here

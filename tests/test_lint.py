@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from autograder.labs import ROOT
+from autograder.paths import ROOT
 
 
 def test_ruff_finds_nothing():

@@ -19,7 +19,8 @@ import pytest
 
 import similarity_class as sc
 from autograder import similarity as S
-from autograder.labs import ROOT, Lab, all_labs
+from autograder.labs import Lab, all_labs
+from autograder.paths import ROOT
 
 PLANTED = {"copy_of_loops": "loops", "copy_of_vectorised": "vectorised", "copy_of_reference": "reference"}
 STARTERS = ("starter_1", "starter_2")

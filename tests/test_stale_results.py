@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from autograder.grade import PENDING, grade_batch
-from autograder.labs import ROOT
+from autograder.paths import ROOT
 
 LAB = "lab3_cnn_numpy"
 

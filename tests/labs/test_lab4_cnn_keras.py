@@ -7,7 +7,8 @@ import re
 import numpy as np
 import pytest
 
-from autograder.labs import ROOT, Lab, load_module
+from autograder.labs import Lab, load_module
+from autograder.paths import ROOT
 from autograder.kernel import dllab_data
 from autograder.checks.dllab_keras import describe_layers
 from gallery import lab4_cnn_keras as gallery_lab4
