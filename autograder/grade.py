@@ -35,11 +35,11 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 from . import cluster, lms, roster
 from .errors import UsageError
 from .grading import Submission, grade_one, grading_env, grading_limits, usable_cores
-from .late import LatePolicy
-from .report import write_summary
-from .labs import Lab
 from .judge import isolation
 from .judge.results import GRADED, feedback_markdown, finish
+from .labs import Lab
+from .late import LatePolicy
+from .report import write_summary
 from .students import student_rows, write_students
 
 log = logging.getLogger(__name__)

@@ -108,7 +108,6 @@ def grade_one(sub: Submission, zip_path: Path, facts: dict, timeout: float, cell
     return finish(result, facts)
 
 
-
 def grading_limits(lab: Lab, timeout: float | None = None, cell_timeout: float | None = None) -> dict:
     """One grading's limits: lab.toml's [grading], or the instructor's --timeout and --cell-timeout."""
     limits = lab.grading

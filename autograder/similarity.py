@@ -96,7 +96,7 @@ class Pair:
     kind: str = "students"  # or "known source": b is a source given with --source
 
 
-# --- what a notebook's student wrote ------------------------------------------------------
+# --- what the lab hands out: its starter cells and which functions each case calls --------
 
 def case_functions(lab) -> dict:
     """(question, case) -> the graded functions the case calls: otter passes a test case the
